@@ -1,0 +1,12 @@
+namespace EdgeScaler.Host.Cli;
+
+using EdgeScaler.Host.Commands;
+
+/// <summary>The verbs `edgescaler` offers. Only verbs that work are listed here.</summary>
+public static class Verbs
+{
+    public static readonly IReadOnlyList<Verb> All =
+    [
+        VersionCommand.Verb,
+    ];
+}

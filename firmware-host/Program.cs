@@ -1,0 +1,3 @@
+using EdgeScaler.Host.Cli;
+
+return await CommandLine.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,16 @@
+namespace EdgeScaler.Core.Metrics;
+
+/// <summary>
+/// The cluster view: the newest usage the agent knows for every node and pod (its own and its peers').
+/// The metrics API and the Scaler read through this and know nothing about how numbers were collected
+/// (metrics-server's scraper → storage → API split).
+/// </summary>
+public interface IClusterMetrics
+{
+    /// <summary>True once there are two samples to compute rates from (readiness).</summary>
+    bool HasRates { get; }
+
+    IReadOnlyList<NodeUsage> Nodes();
+
+    IReadOnlyList<PodUsage> Pods();
+}

@@ -1,0 +1,23 @@
+namespace EdgeScaler.Core.Thermal;
+
+/// <summary>A node's thermal state, ordered from best to worst so states compare with &lt; and &gt;.</summary>
+public enum ThermalState
+{
+    Unknown = 0,
+    Cool = 1,
+    Warm = 2,
+    Hot = 3,
+    Critical = 4,
+}
+
+public static class ThermalStateNames
+{
+    public static string ToWire(this ThermalState s) => s switch
+    {
+        ThermalState.Cool => "cool",
+        ThermalState.Warm => "warm",
+        ThermalState.Hot => "hot",
+        ThermalState.Critical => "critical",
+        _ => "unknown",
+    };
+}
