@@ -1,0 +1,17 @@
+namespace EdgeScaler.Host.Configuration;
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+/// <summary>Reads and writes every <see cref="TimeSpan"/> in the config file as a Go duration string.</summary>
+public sealed class GoDurationJsonConverter : JsonConverter<TimeSpan>
+{
+    public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String) throw new JsonException("expected a duration string");
+        return GoDuration.TryParse(reader.GetString(), out var d) ? d : throw new JsonException("not a duration");
+    }
+
+    public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options)
+        => writer.WriteStringValue(GoDuration.Format(value));
+}
