@@ -1,6 +1,7 @@
 namespace EdgeScaler.Host.Configuration.Placeholders;
 
 using EdgeScaler.Core.Configuration;
+using EdgeScaler.Core.Units;
 
 // Sections whose library has no options class yet. Each area replaces its placeholder by pointing the property in
 // EdgeScalerConfig at `<Area>Options` in its own library, then deletes the class here. Until then a section

@@ -11,7 +11,7 @@ public static class TypeDescriptions
         if (Nullable.GetUnderlyingType(type) is { } inner) return Describe(inner, options) + " or null";
         if (type == typeof(string)) return "a string";
         if (type == typeof(bool)) return "true or false";
-        if (type == typeof(TimeSpan)) return GoDuration.Expected;
+        if (type == typeof(TimeSpan)) return GoDurationJsonConverter.Expected;
         if (type == typeof(int)) return $"a whole number from {int.MinValue} to {int.MaxValue}";
         if (type == typeof(long)) return "a whole number";
         if (type == typeof(uint) || type == typeof(ulong)) return "a whole number, 0 or more";
