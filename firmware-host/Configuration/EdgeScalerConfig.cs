@@ -1,6 +1,7 @@
 namespace EdgeScaler.Host.Configuration;
 
 using EdgeScaler.Host.Configuration.Placeholders;
+using EdgeScaler.Panel;
 
 /// <summary>
 /// The root of `edgescaler.json`: one section per area. An area adds (or retypes) exactly one property here,

@@ -37,5 +37,3 @@ public sealed class MetricsApiOptions;
 /// <summary>The `mqtt` section (placeholder until EdgeScaler.Telemetry has MqttOptions).</summary>
 public sealed class MqttOptions;
 
-/// <summary>The `panel` section (placeholder until EdgeScaler.Panel has PanelOptions).</summary>
-public sealed class PanelOptions;

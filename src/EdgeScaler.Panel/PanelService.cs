@@ -43,7 +43,7 @@ public sealed class PanelService : BackgroundService
         var targets = TargetSelector.ParseTargets(options.Targets, out var targetErrors);
         foreach (var e in targetErrors) _log.LogWarning("panel: {Problem} (entry ignored)", e);
         Controller = new PanelController(new TargetSelector(targets), _status, sink, acknowledger, time, log,
-            options.Name ?? $"panel@{Environment.MachineName}", options.PinMinutes is > 0 ? TimeSpan.FromMinutes(options.PinMinutes.Value) : null);
+            options.Name ?? $"panel@{Environment.MachineName}", options.PinFor is { } pin && pin > TimeSpan.Zero ? pin : null);
     }
 
     public PanelController Controller { get; }
@@ -68,7 +68,7 @@ public sealed class PanelService : BackgroundService
 
         var consumer = ConsumeActionsAsync(stoppingToken);
         PanelFault? reported = null;
-        var retry = TimeSpan.FromSeconds(Math.Max(1, _options.RetrySeconds));
+        var retry = _options.Retry < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _options.Retry;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -97,8 +97,7 @@ public sealed class PanelService : BackgroundService
 
     private async Task RunSessionAsync(PanelWiring wiring, Action onOpened, CancellationToken ct)
     {
-        using var input = new ButtonInput(_time, TimeSpan.FromMilliseconds(Math.Max(1, _options.DebounceMilliseconds)),
-            TimeSpan.FromSeconds(_options.AutoHoldSeconds), TimeSpan.FromSeconds(_options.AcknowledgeHoldSeconds),
+        using var input = new ButtonInput(_time, _options.Debounce, _options.AutoHold, _options.AcknowledgeHold,
             wiring.Buttons.Select(b => b.Button), a => _actions.Writer.TryWrite(a));
         using var session = PanelSession.Open(_gpio, wiring, input);
         _health.Set(PanelState.Running);

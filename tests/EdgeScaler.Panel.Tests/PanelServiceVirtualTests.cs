@@ -30,7 +30,7 @@ public sealed class PanelServiceVirtualTests : IAsyncDisposable
         Leds = new() { Green = new() { Line = Green }, Amber = new() { Line = Amber }, Red = new() { Line = Red } },
         Buttons = new() { Up = new() { Line = Up }, Down = new() { Line = Down }, Auto = new() { Line = Auto } },
         Targets = ["default/web"],
-        RetrySeconds = 30,
+        Retry = TimeSpan.FromSeconds(30),
     };
 
     private async Task<PanelService> StartAsync(PanelOptions options, IPanelGpio? gpio = null)

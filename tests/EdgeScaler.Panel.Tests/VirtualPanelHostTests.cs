@@ -20,8 +20,8 @@ public class VirtualPanelHostTests
             Chip = new() { Label = "virtual-gpio" },
             Leds = new() { Green = new() { Line = 17 }, Amber = new() { Line = 27 }, Red = new() { Line = 22 } },
             Buttons = new() { Up = new() { Line = 5 }, Down = new() { Line = 6 }, Auto = new() { Line = 13 } },
-            DebounceMilliseconds = 5,
-            AcknowledgeHoldSeconds = 0.2,
+            Debounce = TimeSpan.FromMilliseconds(5),
+            AcknowledgeHold = TimeSpan.FromMilliseconds(500),
         };
         var driver = new VirtualGpioDriver(54, "virtual-gpio");
         var sink = new RecordingOverrideSink();

@@ -21,7 +21,7 @@ public class WiringTests
         {
             Enabled = true,
             Leds = new() { Red = new() { ActiveLow = true } },
-            Buttons = new() { Down = new() { Line = 26, Pull = "down" }, Select = new() { Line = 19 } },
+            Buttons = new() { Down = new() { Line = 26, Pull = ButtonPull.Down }, Select = new() { Line = 19 } },
         };
         var w = PanelWiring.Resolve(config, Board(), out var errors);
         Assert.Empty(errors);
@@ -39,14 +39,13 @@ public class WiringTests
         {
             Enabled = true,
             Leds = new() { Green = new() { Line = 5 }, Amber = new() { Line = -1 } },
-            Buttons = new() { Up = new() { Line = 5 }, Down = new() { Line = 6, Pull = "sideways" }, Auto = new() { Line = 7, Pull = "none" } },
+            Buttons = new() { Up = new() { Line = 5 }, Down = new() { Line = 6 }, Auto = new() { Line = 7, Pull = ButtonPull.None } },
         };
         Assert.Null(PanelWiring.Resolve(config, null, out var errors));
         var all = string.Join("\n", errors);
         Assert.Contains("panel.chip", all);
         Assert.Contains("panel.leds.amber.line must be 0 or more", all);
         Assert.Contains("panel.leds.red.line is not set", all);
-        Assert.Contains("panel.buttons.down.pull must be", all);
         Assert.Contains("panel.buttons.auto.activeLow must be set", all);
         Assert.Contains("line 5 is used twice: panel.leds.green and panel.buttons.up", all);
     }
@@ -116,5 +115,82 @@ public class WiringTests
             Assert.True(LinuxPanelGpio.CanOpen(Path.Combine(dev.FullName, "gpiochip0")));
         }
         finally { dev.Delete(true); }
+    }
+}
+
+public class PanelOptionsValidationTests
+{
+    [Fact]
+    public void Defaults_are_valid()
+    {
+        Assert.Empty(new PanelOptions().Validate());
+        Assert.Empty(new PanelOptions { Enabled = true, Targets = ["default/web"] }.Validate());
+    }
+
+    [Fact]
+    public void Each_bad_value_is_reported_with_its_key()
+    {
+        var o = new PanelOptions
+        {
+            Debounce = TimeSpan.Zero,
+            AutoHold = TimeSpan.FromMinutes(5),
+            AcknowledgeHold = TimeSpan.FromMilliseconds(10),
+            PinFor = TimeSpan.FromSeconds(-1),
+            Retry = TimeSpan.FromMilliseconds(10),
+            Targets = ["web"],
+            Chip = new() { Lines = 0 },
+            Leds = new() { Red = new() { Line = -3 } },
+            Buttons = new() { Select = new() { Line = 4, Pull = ButtonPull.None } },
+        };
+        var keys = o.Validate().Select(p => p.Key).ToList();
+        Assert.Equal(["debounce", "autoHold", "acknowledgeHold", "pinFor", "retry", "targets[0]", "chip.lines", "leds.red.line", "buttons.select.activeLow"], keys);
+        Assert.Equal("\"0s\"", o.Validate().First().Got);
+    }
+}
+
+public class BoardPanelDefaultsTests
+{
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeScaler.sln"))) dir = dir.Parent;
+        return dir!.FullName;
+    }
+
+    [Fact]
+    public void Every_board_profile_with_a_panel_section_resolves_to_complete_wiring()
+    {
+        var profiles = Directory.GetFiles(Path.Combine(RepoRoot(), "boards"), "profile.json", SearchOption.AllDirectories);
+        var withPanel = 0;
+        foreach (var file in profiles)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+            if (!doc.RootElement.TryGetProperty("panel", out var panel)) continue;
+            withPanel++;
+            var board = BoardPanelDefaults.FromJson(panel, out var problem);
+            Assert.True(board is not null, $"{file}: {problem}");
+            var wiring = PanelWiring.Resolve(new PanelOptions { Enabled = true }, board, out var errors);
+            Assert.True(wiring is not null, $"{file}: {string.Join("; ", errors)}");
+            Assert.True(wiring!.ChipLabel is not null || wiring.ChipLines is not null);
+        }
+        Assert.True(withPanel >= 1, "no board profile has a panel section");
+    }
+
+    [Fact]
+    public void A_misspelt_key_in_a_board_panel_section_is_a_problem_not_a_silent_default()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse("""{ "leds": { "green": { "lien": 17 } } }""");
+        Assert.Null(BoardPanelDefaults.FromJson(doc.RootElement, out var problem));
+        Assert.Contains("lien", problem);
+        Assert.Null(BoardPanelDefaults.FromJson(null, out problem));
+        Assert.Null(problem);
+    }
+
+    [Fact]
+    public void Board_pull_and_polarity_are_read()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse("""{ "chip": { "lines": 32 }, "buttons": { "up": { "line": 3, "pull": "down" } }, "leds": { "red": { "line": 4, "activeLow": true } } }""");
+        var o = BoardPanelDefaults.FromJson(doc.RootElement, out _)!;
+        Assert.Equal((32, ButtonPull.Down, true), (o.Chip.Lines!.Value, o.Buttons.Up!.Pull!.Value, o.Leds.Red!.ActiveLow!.Value));
     }
 }

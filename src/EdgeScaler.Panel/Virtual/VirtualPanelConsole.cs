@@ -60,15 +60,15 @@ public static class VirtualPanelConsole
         TimeProvider time, CancellationToken ct = default)
     {
         // A tap is held well past the debounce window, as a finger would, so a busy machine cannot lose it.
-        var settle = TimeSpan.FromMilliseconds(Math.Max(120, Math.Max(1, options.DebounceMilliseconds) * 3));
+        var settle = TimeSpan.FromMilliseconds(Math.Max(120, options.Debounce.TotalMilliseconds * 3));
         var (buttons, hold) = gesture switch
         {
             VirtualGesture.Up => ([PanelButton.Up], settle),
             VirtualGesture.Down => ([PanelButton.Down], settle),
             VirtualGesture.Auto => ([PanelButton.Auto], settle),
-            VirtualGesture.AutoHold => ([PanelButton.Auto], TimeSpan.FromSeconds(options.AutoHoldSeconds) + settle),
+            VirtualGesture.AutoHold => ([PanelButton.Auto], options.AutoHold + settle),
             VirtualGesture.Select => ([PanelButton.Select], settle),
-            _ => (new[] { PanelButton.Up, PanelButton.Down }, TimeSpan.FromSeconds(options.AcknowledgeHoldSeconds) + settle),
+            _ => (new[] { PanelButton.Up, PanelButton.Down }, options.AcknowledgeHold + settle),
         };
         var lines = buttons.Select(b => wiring.Buttons.FirstOrDefault(l => l.Button == b)).OfType<ButtonLine>().ToList();
         foreach (var l in lines) driver.SetInput(l.Line, l.ActiveLow ? PinValue.Low : PinValue.High);

@@ -58,15 +58,7 @@ public sealed record PanelWiring(string? ChipLabel, int? ChipLines, IReadOnlyLis
             var line = mine?.Line ?? fallback?.Line;
             if (line is null) { if (required) problems.Add($"{key}.line is not set and the board profile has no default"); return; }
             if (line < 0) { problems.Add($"{key}.line must be 0 or more, got {line}"); return; }
-            var pullText = mine?.Pull ?? fallback?.Pull ?? "up";
-            ButtonPull pull;
-            switch (pullText.ToLowerInvariant())
-            {
-                case "up": pull = ButtonPull.Up; break;
-                case "down": pull = ButtonPull.Down; break;
-                case "none": pull = ButtonPull.None; break;
-                default: problems.Add($"{key}.pull must be \"up\", \"down\" or \"none\", got \"{pullText}\""); return;
-            }
+            var pull = mine?.Pull ?? fallback?.Pull ?? ButtonPull.Up;
             var activeLow = mine?.ActiveLow ?? fallback?.ActiveLow;
             if (activeLow is null && pull == ButtonPull.None) { problems.Add($"{key}.activeLow must be set when pull is \"none\""); return; }
             buttons.Add(new ButtonLine(button, line.Value, pull, activeLow ?? pull == ButtonPull.Up));
