@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 /// The agent's host as `run` composes it, with a real NOTIFY_SOCKET listener in systemd's place and a sample
 /// source that can be made to hang.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public class AgentLoopTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(15);
