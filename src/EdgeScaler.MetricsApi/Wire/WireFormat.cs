@@ -1,0 +1,26 @@
+namespace EdgeScaler.MetricsApi.Wire;
+
+using System.Globalization;
+
+/// <summary>The scalar wire formats of metrics.k8s.io: metav1.Time, metav1.Duration and canonical quantities.</summary>
+public static class WireFormat
+{
+    /// <summary>metav1.Time: RFC 3339, UTC, whole seconds (<c>2026-04-25T17:20:42Z</c>).</summary>
+    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
+
+    // PENDING-MERGE: switch to Core.Units.GoDuration / Quantity once they land on main.
+    /// <summary>metav1.Duration: Go's Duration.String() (<c>15.021s</c>, <c>1m0.729s</c>).</summary>
+    public static string Window(TimeSpan window)
+    {
+        var ms = (long)window.TotalMilliseconds;
+        var s = ms / 1000; var frac = ms % 1000;
+        var secs = frac == 0 ? $"{s % 60}s" : $"{s % 60}.{frac:000}".TrimEnd('0') + "s";
+        return s >= 60 ? $"{s / 60}m{secs}" : secs;
+    }
+
+    /// <summary>CPU in nanocores as a canonical DecimalSI quantity with scale -9 (<c>12345n</c>, <c>1500m</c>, <c>2</c>).</summary>
+    public static string Cpu(long nanoCores) => nanoCores.ToString(CultureInfo.InvariantCulture) + "n";
+
+    /// <summary>Memory in bytes as a canonical BinarySI quantity (<c>2083864Ki</c>).</summary>
+    public static string Memory(long bytes) => bytes % 1024 == 0 && bytes > 0 ? (bytes / 1024).ToString(CultureInfo.InvariantCulture) + "Ki" : bytes.ToString(CultureInfo.InvariantCulture);
+}
