@@ -50,4 +50,5 @@ public sealed record AccessRequest(string Verb, string? Resource, string? Namesp
     }
 }
 
-public readonly record struct AuthorizationDecision(bool Allowed, string? Reason);
+/// <summary>An authorization answer; <paramref name="Error"/> set when no answer could be had (the API failed) — a 500, not a 403.</summary>
+public readonly record struct AuthorizationDecision(bool Allowed, string? Reason, string? Error = null);

@@ -120,6 +120,12 @@ internal sealed class MetricsApiHandler
             _ => AccessRequest.ForPath(req.Path.Value ?? "/"),
         };
         var decision = await _authorizer.AuthorizeAsync(user, access, ctx.RequestAborted);
+        if (decision.Error is { } authzError)
+        {
+            _log.LogWarning("metrics API: authorization failed for {User}: {Error}", user.Name, authzError);
+            await WriteErrorAsync(ctx, ApiError.Internal("authorization check failed: " + authzError));
+            return routeName;
+        }
         if (!decision.Allowed)
         {
             await WriteErrorAsync(ctx, ApiError.Forbidden(access.ForbiddenMessage(user) + (string.IsNullOrEmpty(decision.Reason) ? "" : ": " + decision.Reason)));

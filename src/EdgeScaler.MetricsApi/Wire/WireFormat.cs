@@ -8,15 +8,9 @@ public static class WireFormat
     /// <summary>metav1.Time: RFC 3339, UTC, whole seconds (<c>2026-04-25T17:20:42Z</c>).</summary>
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
 
-    // PENDING-MERGE: switch to Core.Units.GoDuration / Quantity once they land on main.
+    // PENDING-MERGE: switch Cpu/Memory to Core.Units.Quantity once it lands on main.
     /// <summary>metav1.Duration: Go's Duration.String() (<c>15.021s</c>, <c>1m0.729s</c>).</summary>
-    public static string Window(TimeSpan window)
-    {
-        var ms = (long)window.TotalMilliseconds;
-        var s = ms / 1000; var frac = ms % 1000;
-        var secs = frac == 0 ? $"{s % 60}s" : $"{s % 60}.{frac:000}".TrimEnd('0') + "s";
-        return s >= 60 ? $"{s / 60}m{secs}" : secs;
-    }
+    public static string Window(TimeSpan window) => EdgeScaler.Core.Units.GoDuration.Format(window);
 
     /// <summary>CPU in nanocores as a canonical DecimalSI quantity with scale -9 (<c>12345n</c>, <c>1500m</c>, <c>2</c>).</summary>
     public static string Cpu(long nanoCores) => nanoCores.ToString(CultureInfo.InvariantCulture) + "n";
