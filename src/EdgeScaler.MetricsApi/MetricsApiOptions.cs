@@ -52,4 +52,35 @@ public sealed class MetricsApiOptions
     public int RequestHeadersTimeoutSeconds { get; set; } = 10;
 
     public int KeepAliveTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Peer agents to merge into the cluster view: base URLs such as <c>https://10.0.0.12:4443</c>.</summary>
+    public List<string> Peers { get; set; } = [];
+
+    /// <summary>When set, peers are also found through the Kubernetes API: pods in <see cref="PeerNamespace"/> matching this selector (their pod IP and <see cref="Port"/>).</summary>
+    public string? PeerLabelSelector { get; set; }
+
+    public string PeerNamespace { get; set; } = "kube-system";
+
+    /// <summary>How often peers are asked for their samples.</summary>
+    public int PeerPollSeconds { get; set; } = 15;
+
+    /// <summary>A peer that takes longer than this is skipped for this round (answers never wait for peers).</summary>
+    public int PeerTimeoutSeconds { get; set; } = 3;
+
+    /// <summary>A peer that has not answered for this long is dropped from answers; it returns with its next answer.</summary>
+    public int PeerStaleAfterSeconds { get; set; } = 60;
+
+    /// <summary>Client certificate for mutual TLS to peers (PEM), with <see cref="PeerClientKeyFile"/>.</summary>
+    public string? PeerClientCertFile { get; set; }
+
+    public string? PeerClientKeyFile { get; set; }
+
+    /// <summary>Bearer token file sent to peers when no client certificate is set (re-read every round: tokens rotate).</summary>
+    public string? PeerTokenFile { get; set; } = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+    /// <summary>CA (PEM) that peers' serving certificates chain to. Required unless <see cref="PeerInsecureSkipVerify"/>.</summary>
+    public string? PeerServerCaFile { get; set; }
+
+    /// <summary>Do not verify peers' serving certificates (only sensible with mutual TLS, never with a bearer token).</summary>
+    public bool PeerInsecureSkipVerify { get; set; }
 }

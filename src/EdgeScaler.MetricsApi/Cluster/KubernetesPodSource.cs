@@ -92,6 +92,24 @@ public sealed class KubernetesPodSource : IPodSource, IDisposable
         }
     }
 
+    /// <summary>Running pods matching a label selector in a namespace, as (node name, pod IP): how agents find each other.</summary>
+    public async Task<IReadOnlyList<(string NodeName, string PodIp)>> ListPodAddressesAsync(string @namespace, string labelSelector, CancellationToken cancellationToken)
+    {
+        using var res = await SendAsync($"api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/pods?labelSelector={Uri.EscapeDataString(labelSelector)}", cancellationToken);
+        await using var body = await res.Content.ReadAsStreamAsync(cancellationToken);
+        using var doc = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+        var result = new List<(string, string)>();
+        if (!doc.RootElement.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array) return result;
+        foreach (var pod in items.EnumerateArray())
+        {
+            if (!pod.TryGetProperty("status", out var status) || !status.TryGetProperty("podIP", out var ip) || ip.GetString() is not { Length: > 0 } podIp) continue;
+            if (status.TryGetProperty("phase", out var phase) && phase.GetString() != "Running") continue;
+            var node = pod.TryGetProperty("spec", out var spec) && spec.TryGetProperty("nodeName", out var n) ? n.GetString() ?? "" : "";
+            result.Add((node, podIp));
+        }
+        return result;
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string relative, CancellationToken cancellationToken)
     {
         var baseUri = _client.BaseUri.ToString().TrimEnd('/') + "/";
