@@ -13,13 +13,12 @@ using Microsoft.Extensions.Logging;
 public sealed partial class HpaController
 {
     /// <summary>What one pass reads once for all HPAs: pods by namespace and the cluster view's pod usage.</summary>
-    private sealed class PassContext
+    internal sealed class PassContext
     {
-        public PassContext(IClusterMetrics metrics, IEnumerable<Informer<V1Pod, V1PodList>> podInformers)
+        public PassContext(IClusterMetrics metrics, IEnumerable<V1Pod> pods)
         {
             Usage = new ClusterPodMetrics(metrics);
-            foreach (var informer in podInformers)
-                foreach (var pod in informer.Snapshot())
+            foreach (var pod in pods)
                 {
                     var ns = pod.Metadata.NamespaceProperty ?? "";
                     if (!PodsByNamespace.TryGetValue(ns, out var list)) PodsByNamespace[ns] = list = [];
@@ -75,32 +74,12 @@ public sealed partial class HpaController
         var scaleInfo = new ScaleInfo(current, scale.Status?.Replicas ?? 0, scale.Status?.Selector);
         if (_fights.ObserveReplicas(key, target, current, now) is { } fight) await WarnFightAsync(involved, fight, ct).ConfigureAwait(false);
 
-        // 2. Pods by the Scale's selector (an unparseable selector leaves none; the algorithm reports InvalidSelector).
-        var pods = new List<PodInfo>();
-        var selectingHpas = new List<HpaRef>();
-        if (!string.IsNullOrEmpty(scaleInfo.Selector) && Core.Hpa.Selector.TryParse(scaleInfo.Selector, out var selector, out _))
-        {
-            _selectors[key] = selector;
-            var matched = new List<V1Pod>();
-            if (pass.PodsByNamespace.TryGetValue(key.Namespace, out var nsPods))
-                foreach (var pod in nsPods)
-                    if (selector.Matches(LabelsOf(pod))) matched.Add(pod);
-            foreach (var pod in matched) pods.Add(PodInfoOf(pod));
-            selectingHpas = SelectingHpas(key, matched);
-        }
-        else
-        {
-            _selectors.Remove(key);
-        }
-
-        // 3. Metrics: resource metrics from the cluster view, custom/external from their APIs when asked for.
-        var metrics = await MetricsForAsync(core, scaleInfo, pods, pass, ct).ConfigureAwait(false);
-
-        // 4. Decide: upstream's algorithm, then EdgeScaler's policy.
+        // 2-4. Pods, metrics, the algorithm and EdgeScaler's policy.
         var history = _histories.TryGetValue(key, out var h) && h.Uid == uid ? h.History : HpaHistory.Empty;
-        var input = new HpaInput(core, scaleInfo, pods, metrics, history, now) { Settings = Settings, SelectingHpas = selectingHpas };
-        var result = HpaReconciler.Reconcile(input);
-        var outcome = _policy.Decide(core, result, pods, now);
+        var (input, pods) = PrepareInput(key, core, scaleInfo, pass, history, now);
+        if (NeedsCustomMetrics(core))
+            input = input with { Metrics = await WithCustomMetricsAsync((HpaMetricsSnapshot)input.Metrics, core, scaleInfo, ct).ConfigureAwait(false) };
+        var (result, outcome) = Decide(core, input, pods);
         var desired = outcome.Desired;
         var conditions = result.Conditions.ToList();
         // The history without the rescale the algorithm assumed; the real rescale (if any) is stored below.
@@ -142,31 +121,65 @@ public sealed partial class HpaController
         Publish(new ScaleDecision(key, now, current, result.DesiredReplicas, desired, outcome.Mode, outcome.Reason));
     }
 
-    private async Task<HpaMetricsSnapshot> MetricsForAsync(HpaObject core, ScaleInfo scale, List<PodInfo> pods, PassContext pass, CancellationToken ct)
+    /// <summary>
+    /// Everything the algorithm reads for one HPA, from the pass's caches (no IO): the pods the Scale's selector
+    /// matches (an unparseable selector leaves none; the algorithm reports InvalidSelector), the HPAs that select
+    /// them too, and resource metrics from the cluster view.
+    /// </summary>
+    internal (HpaInput Input, List<PodInfo> Pods) PrepareInput(HpaRef key, HpaObject core, ScaleInfo scale, PassContext pass, HpaHistory history, DateTimeOffset now)
     {
-        var specs = core.Spec.EffectiveMetrics;
-        var needsResource = false;
-        var needsCustom = false;
-        foreach (var m in specs)
+        var pods = new List<PodInfo>();
+        var selectingHpas = new List<HpaRef>();
+        if (!string.IsNullOrEmpty(scale.Selector) && Core.Hpa.Selector.TryParse(scale.Selector, out var selector, out _))
         {
-            if (m.Type is MetricSourceType.Resource or MetricSourceType.ContainerResource) needsResource = true;
-            else if (m.Type is MetricSourceType.Pods or MetricSourceType.Object or MetricSourceType.External) needsCustom = true;
+            _selectors[key] = selector;
+            var matched = new List<V1Pod>();
+            if (pass.PodsByNamespace.TryGetValue(key.Namespace, out var nsPods))
+                foreach (var pod in nsPods)
+                    if (selector.Matches(LabelsOf(pod))) matched.Add(pod);
+            foreach (var pod in matched) pods.Add(PodInfoOf(pod));
+            selectingHpas = SelectingHpas(key, matched);
         }
+        else
+        {
+            _selectors.Remove(key);
+        }
+
         IReadOnlyList<PodUsageSample>? podMetrics = null;
         string? podMetricsError = null;
-        if (needsResource)
+        foreach (var m in core.Spec.EffectiveMetrics)
         {
+            if (m.Type is not (MetricSourceType.Resource or MetricSourceType.ContainerResource)) continue;
             if (pass.Usage.HasRates) podMetrics = pass.Usage.For(core.Ref.Namespace, pods);
             else podMetricsError = "the cluster view has no rates yet (waiting for a second sample)";
+            break;
         }
-        if (!needsCustom)
-            return new HpaMetricsSnapshot { PodMetrics = podMetrics, PodMetricsError = podMetricsError };
+        var snapshot = new HpaMetricsSnapshot { PodMetrics = podMetrics, PodMetricsError = podMetricsError };
+        var input = new HpaInput(core, scale, pods, snapshot, history, now) { Settings = Settings, SelectingHpas = selectingHpas };
+        return (input, pods);
+    }
 
+    /// <summary>Upstream's algorithm, then EdgeScaler's policy (pure).</summary>
+    internal (HpaResult Result, PolicyOutcome Outcome) Decide(HpaObject core, HpaInput input, IReadOnlyList<PodInfo> pods)
+    {
+        var result = HpaReconciler.Reconcile(input);
+        return (result, _policy.Decide(core, result, pods, input.Now));
+    }
+
+    private static bool NeedsCustomMetrics(HpaObject core)
+    {
+        foreach (var m in core.Spec.EffectiveMetrics)
+            if (m.Type is MetricSourceType.Pods or MetricSourceType.Object or MetricSourceType.External) return true;
+        return false;
+    }
+
+    private async Task<HpaMetricsSnapshot> WithCustomMetricsAsync(HpaMetricsSnapshot snapshot, HpaObject core, ScaleInfo scale, CancellationToken ct)
+    {
         var custom = new Dictionary<string, IReadOnlyList<CustomMetricValue>>(StringComparer.Ordinal);
         var external = new Dictionary<string, IReadOnlyList<ExternalMetricValue>>(StringComparer.Ordinal);
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        await _customMetrics.FillAsync(core.Ref.Namespace, scale.Selector, specs, custom, external, errors, ct).ConfigureAwait(false);
-        return new HpaMetricsSnapshot { PodMetrics = podMetrics, PodMetricsError = podMetricsError, Custom = custom, External = external, Errors = errors };
+        await _customMetrics.FillAsync(core.Ref.Namespace, scale.Selector, core.Spec.EffectiveMetrics, custom, external, errors, ct).ConfigureAwait(false);
+        return new HpaMetricsSnapshot { PodMetrics = snapshot.PodMetrics, PodMetricsError = snapshot.PodMetricsError, Custom = custom, External = external, Errors = errors };
     }
 
     /// <summary>PodInfo for a pod, mapped again only when the pod changed (its resourceVersion).</summary>

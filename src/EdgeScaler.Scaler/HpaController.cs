@@ -52,6 +52,7 @@ public sealed partial class HpaController
     private readonly object _decisionsLock = new();
     private readonly Dictionary<HpaRef, ScaleDecision> _decisions = [];
     private readonly SemaphoreSlim _passLock = new(1, 1);
+    private readonly TimeSpan _syncPeriod;
     private bool _historyLoaded;
 
     public HpaController(
@@ -80,6 +81,8 @@ public sealed partial class HpaController
         _events = events;
         _historyStore = new HistoryStore(rest, options.LeaderElection.LeaseNamespace, options.HistoryConfigMap, logs.CreateLogger<HistoryStore>());
         _customMetrics = new CustomMetricsClient(rest);
+        Settings = new HpaSettings(options.Tolerance, options.CpuInitializationPeriodValue, options.InitialReadinessDelayValue, options.DownscaleStabilizationValue);
+        _syncPeriod = options.SyncPeriodValue;
 
         var informerLog = logs.CreateLogger("EdgeScaler.Scaler.Informer");
         foreach (var ns in namespaces.Count == 0 ? [null] : namespaces.Cast<string?>())
@@ -95,7 +98,7 @@ public sealed partial class HpaController
         };
     }
 
-    public HpaSettings Settings => new(_options.Tolerance, _options.CpuInitializationPeriod, _options.InitialReadinessDelay, _options.DownscaleStabilization);
+    public HpaSettings Settings { get; }
 
     /// <summary>The newest decision for every HPA (for telemetry, the panel and `status`).</summary>
     public IReadOnlyList<ScaleDecision> Decisions
@@ -120,7 +123,7 @@ public sealed partial class HpaController
                 if (now >= nextFullPass)
                 {
                     await ReconcilePassAsync(null, ct).ConfigureAwait(false);
-                    nextFullPass = now + _options.SyncPeriod;
+                    nextFullPass = now + _syncPeriod;
                     continue;
                 }
                 // Sleep until the next full pass, but wake for an HPA whose spec or annotations changed.
@@ -196,7 +199,7 @@ public sealed partial class HpaController
         try
         {
             if (!_historyLoaded) await LoadHistoryAsync(ct).ConfigureAwait(false);
-            var pass = new PassContext(_metrics, _podInformers);
+            var pass = new PassContext(_metrics, _podInformers.SelectMany(i => i.Snapshot()));
             var count = 0;
             foreach (var informer in _hpaInformers)
             {

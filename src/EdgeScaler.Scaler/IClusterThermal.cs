@@ -4,16 +4,17 @@ using EdgeScaler.Core.Thermal;
 
 /// <summary>
 /// The thermal state of every node the agent knows (its own and its peers'), for the thermal policy.
-/// Unknown nodes report <see cref="ThermalState.Unknown"/>, which never blocks scaling.
+/// Nodes missing from the map have no known state, which never blocks scaling.
 /// </summary>
 public interface IClusterThermal
 {
-    ThermalState StateOf(string nodeName);
+    IReadOnlyDictionary<string, ThermalState> NodeStates();
 }
 
-/// <summary>No thermal information: every node is Unknown (the policy then never intervenes).</summary>
+/// <summary>No thermal information: the policy never intervenes.</summary>
 public sealed class NoClusterThermal : IClusterThermal
 {
     public static readonly NoClusterThermal Instance = new();
-    public ThermalState StateOf(string nodeName) => ThermalState.Unknown;
+    private static readonly IReadOnlyDictionary<string, ThermalState> None = new Dictionary<string, ThermalState>();
+    public IReadOnlyDictionary<string, ThermalState> NodeStates() => None;
 }

@@ -1,5 +1,6 @@
 namespace EdgeScaler.Scaler;
 
+using System.Text.Json.Serialization;
 using EdgeScaler.Core.Configuration;
 using EdgeScaler.Core.Units;
 
@@ -10,19 +11,19 @@ public sealed class ScalerOptions : IValidatedOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>How often every HPA is reconciled (kube-controller-manager's --horizontal-pod-autoscaler-sync-period).</summary>
-    public TimeSpan SyncPeriod { get; set; } = TimeSpan.FromSeconds(15);
+    public string SyncPeriod { get; set; } = "15s";
 
     /// <summary>Ratio band around 1.0 in which no scaling happens (--horizontal-pod-autoscaler-tolerance).</summary>
     public double Tolerance { get; set; } = 0.1;
 
     /// <summary>Pods younger than this have their CPU samples treated with care (--horizontal-pod-autoscaler-cpu-initialization-period).</summary>
-    public TimeSpan CpuInitializationPeriod { get; set; } = TimeSpan.FromMinutes(5);
+    public string CpuInitializationPeriod { get; set; } = "5m";
 
     /// <summary>--horizontal-pod-autoscaler-initial-readiness-delay.</summary>
-    public TimeSpan InitialReadinessDelay { get; set; } = TimeSpan.FromSeconds(30);
+    public string InitialReadinessDelay { get; set; } = "30s";
 
     /// <summary>Scale-down stabilization window for HPAs that set none (--horizontal-pod-autoscaler-downscale-stabilization).</summary>
-    public TimeSpan DownscaleStabilization { get; set; } = TimeSpan.FromMinutes(5);
+    public string DownscaleStabilization { get; set; } = "5m";
 
     /// <summary>Leader election: the coordination.k8s.io/v1 Lease only its holder scales under.</summary>
     public LeaderElectionOptions LeaderElection { get; set; } = new();
@@ -36,20 +37,27 @@ public sealed class ScalerOptions : IValidatedOptions
     /// <summary>Override journal file; empty = "overrides.json" in <see cref="StateDirectory"/>.</summary>
     public string JournalPath { get; set; } = "";
 
+    [JsonIgnore]
     public string EffectiveJournalPath => JournalPath.Length > 0 ? JournalPath : Path.Combine(StateDirectory, "overrides.json");
+
+    /// <summary>The durations parsed (valid once <see cref="Validate"/> reported nothing).</summary>
+    [JsonIgnore]
+    public TimeSpan SyncPeriodValue => GoDuration.Parse(SyncPeriod);
+    [JsonIgnore]
+    public TimeSpan CpuInitializationPeriodValue => GoDuration.Parse(CpuInitializationPeriod);
+    [JsonIgnore]
+    public TimeSpan InitialReadinessDelayValue => GoDuration.Parse(InitialReadinessDelay);
+    [JsonIgnore]
+    public TimeSpan DownscaleStabilizationValue => GoDuration.Parse(DownscaleStabilization);
 
     public IEnumerable<OptionProblem> Validate()
     {
-        if (SyncPeriod < TimeSpan.FromSeconds(1) || SyncPeriod > TimeSpan.FromHours(1))
-            yield return new("syncPeriod", GoDuration.Format(SyncPeriod), "a duration from 1s to 1h");
+        if (Duration(SyncPeriod, "syncPeriod", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "a duration from 1s to 1h") is { } p1) yield return p1;
         if (!(Tolerance >= 0 && Tolerance < 1))
             yield return new("tolerance", Tolerance.ToString(System.Globalization.CultureInfo.InvariantCulture), "a number from 0 (inclusive) to 1 (exclusive), e.g. 0.1");
-        if (CpuInitializationPeriod < TimeSpan.Zero)
-            yield return new("cpuInitializationPeriod", GoDuration.Format(CpuInitializationPeriod), "a duration of 0s or more");
-        if (InitialReadinessDelay < TimeSpan.Zero)
-            yield return new("initialReadinessDelay", GoDuration.Format(InitialReadinessDelay), "a duration of 0s or more");
-        if (DownscaleStabilization < TimeSpan.Zero || DownscaleStabilization > TimeSpan.FromHours(1))
-            yield return new("downscaleStabilization", GoDuration.Format(DownscaleStabilization), "a duration from 0s to 1h");
+        if (Duration(CpuInitializationPeriod, "cpuInitializationPeriod", TimeSpan.Zero, TimeSpan.FromHours(24), "a duration from 0s to 24h") is { } p2) yield return p2;
+        if (Duration(InitialReadinessDelay, "initialReadinessDelay", TimeSpan.Zero, TimeSpan.FromHours(24), "a duration from 0s to 24h") is { } p3) yield return p3;
+        if (Duration(DownscaleStabilization, "downscaleStabilization", TimeSpan.Zero, TimeSpan.FromHours(1), "a duration from 0s to 1h") is { } p4) yield return p4;
         if (!IsDnsSubdomain(HistoryConfigMap))
             yield return new("historyConfigMap", $"\"{HistoryConfigMap}\"", "a ConfigMap name (lowercase letters, digits, '-' and '.')");
         if (string.IsNullOrWhiteSpace(StateDirectory))
@@ -57,6 +65,9 @@ public sealed class ScalerOptions : IValidatedOptions
         foreach (var p in LeaderElection.Validate())
             yield return p with { Key = "leaderElection." + p.Key };
     }
+
+    internal static OptionProblem? Duration(string text, string key, TimeSpan min, TimeSpan max, string expected) =>
+        GoDuration.TryParse(text, out var d) && d >= min && d <= max ? null : new OptionProblem(key, $"\"{text}\"", expected);
 
     internal static bool IsDnsSubdomain(string s) =>
         s.Length is > 0 and <= 253 && char.IsAsciiLetterOrDigit(s[0]) && char.IsAsciiLetterOrDigit(s[^1])
@@ -74,20 +85,29 @@ public sealed class LeaderElectionOptions
     public string Identity { get; set; } = "";
 
     /// <summary>How long a non-leader waits after the last renew before taking over.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+    public string LeaseDuration { get; set; } = "15s";
 
     /// <summary>A leader that has not renewed for this long stops scaling.</summary>
-    public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
+    public string RenewDeadline { get; set; } = "10s";
 
     /// <summary>Time between acquire/renew attempts.</summary>
-    public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
+    public string RetryPeriod { get; set; } = "2s";
 
     public IEnumerable<OptionProblem> Validate()
     {
         if (!ScalerOptions.IsDnsSubdomain(LeaseName)) yield return new("leaseName", $"\"{LeaseName}\"", "a Lease name (lowercase letters, digits, '-' and '.')");
         if (!ScalerOptions.IsDnsSubdomain(LeaseNamespace)) yield return new("leaseNamespace", $"\"{LeaseNamespace}\"", "a namespace name");
-        if (RetryPeriod <= TimeSpan.Zero) yield return new("retryPeriod", GoDuration.Format(RetryPeriod), "a positive duration");
-        if (RenewDeadline <= RetryPeriod) yield return new("renewDeadline", GoDuration.Format(RenewDeadline), $"a duration longer than retryPeriod ({GoDuration.Format(RetryPeriod)})");
-        if (LeaseDuration <= RenewDeadline) yield return new("leaseDuration", GoDuration.Format(LeaseDuration), $"a duration longer than renewDeadline ({GoDuration.Format(RenewDeadline)})");
+        var bad = false;
+        foreach (var (text, key) in new[] { (RetryPeriod, "retryPeriod"), (RenewDeadline, "renewDeadline"), (LeaseDuration, "leaseDuration") })
+            if (ScalerOptions.Duration(text, key, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10), "a duration from 100ms to 10m") is { } p) { bad = true; yield return p; }
+        if (bad) yield break;
+        if (GoDuration.Parse(RenewDeadline) <= GoDuration.Parse(RetryPeriod))
+            yield return new("renewDeadline", $"\"{RenewDeadline}\"", $"a duration longer than retryPeriod ({RetryPeriod})");
+        if (GoDuration.Parse(LeaseDuration) <= GoDuration.Parse(RenewDeadline))
+            yield return new("leaseDuration", $"\"{LeaseDuration}\"", $"a duration longer than renewDeadline ({RenewDeadline})");
     }
+
+    /// <summary>The timings parsed (valid once <see cref="Validate"/> reported nothing).</summary>
+    [JsonIgnore]
+    public Kubernetes.Leader.LeaseTimings Timings => new(GoDuration.Parse(LeaseDuration), GoDuration.Parse(RenewDeadline), GoDuration.Parse(RetryPeriod));
 }

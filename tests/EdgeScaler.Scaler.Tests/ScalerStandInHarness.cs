@@ -138,7 +138,7 @@ public sealed class ScalerAgent : IAsyncDisposable
         Rest = new KubeRest(h.Api.CreateClient(), ownsClient: true);
         Health = new ApiHealth(h.Logs.CreateLogger<ApiHealth>(), h.Clock);
         var le = options.LeaderElection;
-        Elector = new LeaseElector(Rest, le.LeaseNamespace, le.LeaseName, identity, new LeaseTimings(le.LeaseDuration, le.RenewDeadline, le.RetryPeriod), h.Clock, h.Logs.CreateLogger("lease"));
+        Elector = new LeaseElector(Rest, le.LeaseNamespace, le.LeaseName, identity, le.Timings, h.Clock, h.Logs.CreateLogger("lease"));
         var events = new EventRecorder(Rest, EventRecorder.HpaComponent, identity, h.Clock, h.Logs.CreateLogger<EventRecorder>());
         Controller = new HpaController(Rest, options, [], h.Metrics, policy, Elector, Health, events, h.Clock, h.Logs);
         _caches = Controller.StartCachesAsync(_stop.Token);
