@@ -49,9 +49,10 @@ public sealed class NodeSampler : IDisposable
                 $"the memory cgroup controller is disabled, so pod memory cannot be measured: add \"{MemoryCgroupFix}\" to the kernel command line " +
                 "(/boot/firmware/cmdline.txt on Raspberry Pi OS Bookworm, /boot/cmdline.txt before) and reboot"));
 
-        var pods = _cgroups.ReadPods(layout, problems);
+        // Node CPU first: it is the counter whose rate is most sensitive to the gap between `now` and the read.
         var (cpu, cpuSource) = _totals.ReadCpu(layout, problems);
         var (memory, memorySource) = _totals.ReadMemory(layout, problems);
+        var pods = _cgroups.ReadPods(layout, problems);
         var thermal = _thermal.Read(Board, problems);
         return new NodeSample(Board.Id, new CgroupInfo(layout.Version, layout.Driver, layout.MemoryEnabled),
             new NodeCounters(now, cpu, memory, pods), cpuSource, memorySource, thermal, problems);
