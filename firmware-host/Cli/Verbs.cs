@@ -8,6 +8,7 @@ public static class Verbs
     public static readonly IReadOnlyList<Verb> All =
     [
         VersionCommand.Verb,
+        DoctorCommand.Verb,
         CheckConfigCommand.Verb,
         RunCommand.Verb,
         SampleCommand.Verb,
