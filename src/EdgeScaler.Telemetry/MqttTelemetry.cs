@@ -268,6 +268,8 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
         }
         _pingFailed = false;
         var result = await client.ConnectAsync(_clientOptions!, ct);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+            throw new MqttDeliveryException($"broker refused the connection: {result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? "" : " (" + result.ReasonString + ")")}");
         Interlocked.Increment(ref _connects);
 
         var subscribe = new MqttClientSubscribeOptionsBuilder();

@@ -19,8 +19,12 @@ public sealed class CommandHandler(
 {
     public async ValueTask<CommandOutcome?> HandleAsync(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
-        if (!leadership.IsLeader) return null;
         if (!topics.TryParseCommandTopic(topic, out var hpa)) return null;
+        if (!leadership.IsLeader)
+        {
+            logger.LogDebug("MQTT command for {Hpa} ignored: not the leader (the leader answers)", hpa);
+            return null;
+        }
         var now = time.GetUtcNow();
 
         // Oversized payloads are refused before copying them anywhere.
