@@ -8,5 +8,6 @@ public static class Verbs
     public static readonly IReadOnlyList<Verb> All =
     [
         VersionCommand.Verb,
+        CheckConfigCommand.Verb,
     ];
 }

@@ -24,8 +24,12 @@ public static class VersionCommand
     public static string Commit => typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion is { } v && v.Contains('+')
         ? v[(v.IndexOf('+') + 1)..] : "unknown";
 
-    /// <summary>Native AOT code has no JIT: the runtime reports no dynamic code compiled (IsDynamicCodeSupported lies, see aot-build.md §5).</summary>
-    public static bool IsNativeAot => !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled;
+    /// <summary>
+    /// True in a Native AOT binary. A Native AOT process has no JIT, so the JIT has compiled nothing; under CoreCLR
+    /// at least Main was jitted before this runs. RuntimeFeature.IsDynamicCodeSupported/Compiled cannot tell: with
+    /// PublishAot=true the project's runtimeconfig switches them off under the JIT too (aot-build.md §5).
+    /// </summary>
+    public static bool IsNativeAot => System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false) == 0;
 
     private static Task<int> RunAsync(VerbContext ctx)
     {

@@ -1,0 +1,16 @@
+namespace EdgeScaler.Host.Tests;
+
+/// <summary>Finds files in the repository checkout the tests run from.</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Of(string relative) => Path.Combine(Root, relative);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "EdgeScaler.sln"))) return dir.FullName;
+        throw new InvalidOperationException("EdgeScaler.sln not found above " + AppContext.BaseDirectory);
+    }
+}
