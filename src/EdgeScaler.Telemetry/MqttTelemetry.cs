@@ -68,12 +68,12 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _softwareVersion = softwareVersion;
-        _topics = new TopicSchema(options.EffectivePrefix, nodeName);
-        _backoff = new Backoff(TimeSpan.FromSeconds(options.ReconnectMinSeconds), TimeSpan.FromSeconds(options.ReconnectMaxSeconds));
+        _topics = new TopicSchema(options.GetPrefix(), nodeName);
+        _backoff = new Backoff(options.ReconnectMin, options.ReconnectMax);
         if (overrides is not null && catalog is not null)
             _commands = new CommandHandler(_topics, catalog, overrides, leadership ?? DelegateLeadership.Always, CommandLimits.From(options), _time, _logger);
         if (options.Discovery)
-            _discovery = new HomeAssistantDiscovery(options.DiscoveryPrefix, HomeAssistantDiscovery.SafeId(options.Cluster), _topics, softwareVersion, (int)options.StateExpiry.TotalSeconds);
+            _discovery = new HomeAssistantDiscovery(options.DiscoveryPrefix, HomeAssistantDiscovery.SafeId(options.Cluster), _topics, softwareVersion, (int)options.GetStateExpiry().TotalSeconds);
     }
 
     public TopicSchema Topics => _topics;
@@ -95,7 +95,7 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (_stop is not null) throw new InvalidOperationException("telemetry already started");
-        var journalDir = _options.JournalPath ?? TelemetryOptions.DefaultJournalPath;
+        var journalDir = _options.JournalPath;
         _journal = EventJournal.Open(journalDir, _options.JournalMaxEvents, _logger);
         _ledger = new DiscoveryLedger(Path.Combine(journalDir, "discovery.json"), _logger);
 
@@ -108,7 +108,7 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
         _stop = new CancellationTokenSource();
         if (BrokerUri is null)
         {
-            _logger.LogInformation("MQTT telemetry off: no broker configured (telemetry.brokerUri) and no embedded broker requested");
+            _logger.LogInformation("MQTT telemetry off: no broker configured (mqtt.brokerUri) and no embedded broker requested");
             return;
         }
 
@@ -168,7 +168,7 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
     public void PublishNodeState(NodeThermal thermal, NodeUsage? usage, int podCount)
     {
         var payload = PayloadFactory.ToJson(PayloadFactory.NodeState(thermal, usage, podCount));
-        _slots.Set(new StateMessage(_topics.NodeState, payload, Retain: true, Expiry: _options.StateExpiry));
+        _slots.Set(new StateMessage(_topics.NodeState, payload, Retain: true, Expiry: _options.GetStateExpiry()));
         Wake();
     }
 

@@ -1,14 +1,18 @@
 namespace EdgeScaler.Telemetry;
 
+using EdgeScaler.Core.Configuration;
+using EdgeScaler.Core.Units;
+
 /// <summary>
-/// The `telemetry` section of edgescaler.json. Plain get/set properties with defaults so the host can bind it AOT-safely.
+/// The `mqtt` section of edgescaler.json. Plain get/set properties with defaults so the host binds it AOT-safely;
+/// durations are Go duration strings ("15s") in the file. Derived values are methods so they never look like keys.
 /// </summary>
-public sealed class TelemetryOptions
+public sealed class TelemetryOptions : IValidatedOptions
 {
     /// <summary>Off means no MQTT at all.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>`mqtt://host:1883` or `mqtts://host:8883`. Null or empty: no external broker (see <see cref="EmbeddedBroker"/>).</summary>
+    /// <summary>`mqtt://host:1883` or `mqtts://host:8883`. Empty: no external broker (see <see cref="EmbeddedBroker"/>).</summary>
     public string? BrokerUri { get; set; }
 
     /// <summary>Host MQTTnet's in-process broker on loopback when no broker is configured (`simulate` does; `run` only on request).</summary>
@@ -17,46 +21,46 @@ public sealed class TelemetryOptions
     /// <summary>Port for the embedded broker; 0 picks a free one.</summary>
     public int EmbeddedBrokerPort { get; set; } = 1883;
 
-    /// <summary>Cluster name used in the default prefix and in client ids and discovery ids.</summary>
+    /// <summary>Cluster name used in the default prefix, client ids and discovery ids.</summary>
     public string Cluster { get; set; } = "default";
 
-    /// <summary>Topic prefix; null means `edgescaler/&lt;cluster&gt;`.</summary>
+    /// <summary>Topic prefix; empty means `edgescaler/&lt;cluster&gt;`.</summary>
     public string? Prefix { get; set; }
 
-    /// <summary>MQTT client id; null means `edgescaler-&lt;cluster&gt;-&lt;node&gt;` (one per node, stable across restarts for the persistent session).</summary>
+    /// <summary>MQTT client id; empty means `edgescaler-&lt;cluster&gt;-&lt;node&gt;` (one per node, stable across restarts for the persistent session).</summary>
     public string? ClientId { get; set; }
 
     public string? Username { get; set; }
 
-    /// <summary>File holding the password (first line; trailing newline ignored). Keeps the secret out of the config file.</summary>
+    /// <summary>File holding the password (first line). Keeps the secret out of the config file.</summary>
     public string? PasswordFile { get; set; }
 
     /// <summary>PEM CA bundle that signed the broker's certificate. Setting it (or using mqtts://) turns TLS on.</summary>
     public string? CaFile { get; set; }
 
-    /// <summary>PEM client certificate for mutual TLS (optional, with <see cref="ClientKeyFile"/>).</summary>
+    /// <summary>PEM client certificate for mutual TLS (with <see cref="ClientKeyFile"/>).</summary>
     public string? ClientCertFile { get; set; }
 
     public string? ClientKeyFile { get; set; }
 
-    /// <summary>Seconds between node state publications.</summary>
-    public int IntervalSeconds { get; set; } = 15;
+    /// <summary>Time between node state publications.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>MQTT 5 message expiry of retained state, so a dead node's state ages out. 0 means 4 × interval.</summary>
-    public int StateExpirySeconds { get; set; }
+    /// <summary>MQTT 5 message expiry of the retained node state, so a dead node's state ages out. 0s means 4 × interval.</summary>
+    public TimeSpan StateExpiry { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Session expiry the broker keeps our QoS 1 subscription for while we are away (clean session off).</summary>
-    public int SessionExpirySeconds { get; set; } = 3600;
+    /// <summary>How long the broker keeps our session (QoS 1 command subscription) while we are away.</summary>
+    public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
 
-    public int KeepAliveSeconds { get; set; } = 30;
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>First reconnect delay; doubles per failure up to <see cref="ReconnectMaxSeconds"/>, with full jitter.</summary>
-    public double ReconnectMinSeconds { get; set; } = 1;
+    /// <summary>First reconnect delay; doubles per failure up to <see cref="ReconnectMax"/>, with jitter.</summary>
+    public TimeSpan ReconnectMin { get; set; } = TimeSpan.FromSeconds(1);
 
-    public double ReconnectMaxSeconds { get; set; } = 60;
+    public TimeSpan ReconnectMax { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Directory of the on-disk event journal; null means `/var/lib/edgescaler/mqtt`.</summary>
-    public string? JournalPath { get; set; }
+    /// <summary>Directory of the on-disk event journal.</summary>
+    public string JournalPath { get; set; } = "/var/lib/edgescaler/mqtt";
 
     /// <summary>Events kept while the broker is unreachable; past this the oldest are dropped, counted and logged.</summary>
     public int JournalMaxEvents { get; set; } = 10_000;
@@ -70,7 +74,7 @@ public sealed class TelemetryOptions
     public int MaxCommandBytes { get; set; } = 512;
 
     /// <summary>Longest override a command may ask for.</summary>
-    public int MaxOverrideMinutes { get; set; } = 7 * 24 * 60;
+    public TimeSpan MaxOverride { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Whether `"force": true` (replicas outside [minReplicas, maxReplicas]) is accepted over MQTT.</summary>
     public bool AllowForce { get; set; }
@@ -78,34 +82,39 @@ public sealed class TelemetryOptions
     /// <summary>Upper bound for forced replica counts.</summary>
     public int MaxForcedReplicas { get; set; } = 100;
 
-    internal const string DefaultJournalPath = "/var/lib/edgescaler/mqtt";
+    public string GetPrefix() => string.IsNullOrWhiteSpace(Prefix) ? $"edgescaler/{Cluster}" : Prefix.TrimEnd('/');
 
-    public string EffectivePrefix => string.IsNullOrWhiteSpace(Prefix) ? $"edgescaler/{Cluster}" : Prefix.TrimEnd('/');
+    public string GetClientId(string node) => string.IsNullOrWhiteSpace(ClientId) ? $"edgescaler-{Cluster}-{node}" : ClientId;
 
-    public string EffectiveClientId(string node) => string.IsNullOrWhiteSpace(ClientId) ? $"edgescaler-{Cluster}-{node}" : ClientId;
+    public TimeSpan GetStateExpiry() => StateExpiry > TimeSpan.Zero ? StateExpiry : 4 * (Interval > TimeSpan.Zero ? Interval : TimeSpan.FromSeconds(15));
 
-    public TimeSpan StateExpiry => TimeSpan.FromSeconds(StateExpirySeconds > 0 ? StateExpirySeconds : 4 * Math.Max(1, IntervalSeconds));
-
-    /// <summary>Problems with these options, one clear line each; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Rules beyond the JSON types, one problem each (keys relative to the `mqtt` section).</summary>
+    public IEnumerable<OptionProblem> Validate()
     {
-        var errors = new List<string>();
-        if (!string.IsNullOrWhiteSpace(BrokerUri))
-        {
-            if (!Uri.TryCreate(BrokerUri, UriKind.Absolute, out var uri) || (uri.Scheme != "mqtt" && uri.Scheme != "mqtts" && uri.Scheme != "tcp"))
-                errors.Add($"telemetry.brokerUri: '{BrokerUri}' is not mqtt://host[:port] or mqtts://host[:port]");
-        }
-        if (!TopicSchema.IsValidPrefix(EffectivePrefix)) errors.Add($"telemetry.prefix: '{EffectivePrefix}' must be non-empty MQTT topic levels without +, # or a leading /");
-        if (!TopicSchema.IsValidLevel(Cluster)) errors.Add($"telemetry.cluster: '{Cluster}' must be one topic level without /, + or #");
-        if (Discovery && !TopicSchema.IsValidPrefix(DiscoveryPrefix)) errors.Add($"telemetry.discoveryPrefix: '{DiscoveryPrefix}' is not a valid topic prefix");
-        if (IntervalSeconds < 1) errors.Add("telemetry.intervalSeconds must be at least 1");
-        if (JournalMaxEvents < 1) errors.Add("telemetry.journalMaxEvents must be at least 1");
-        if (MaxCommandBytes is < 16 or > 65536) errors.Add("telemetry.maxCommandBytes must be between 16 and 65536");
-        if (ReconnectMinSeconds <= 0 || ReconnectMaxSeconds < ReconnectMinSeconds) errors.Add("telemetry.reconnectMinSeconds must be > 0 and <= reconnectMaxSeconds");
-        if (MaxOverrideMinutes < 1) errors.Add("telemetry.maxOverrideMinutes must be at least 1");
-        if ((ClientCertFile is null) != (ClientKeyFile is null)) errors.Add("telemetry.clientCertFile and telemetry.clientKeyFile go together");
-        foreach (var (name, path) in new[] { ("caFile", CaFile), ("clientCertFile", ClientCertFile), ("clientKeyFile", ClientKeyFile), ("passwordFile", PasswordFile) })
-            if (path is not null && !File.Exists(path)) errors.Add($"telemetry.{name}: '{path}' does not exist");
-        return errors;
+        if (!string.IsNullOrWhiteSpace(BrokerUri) &&
+            (!Uri.TryCreate(BrokerUri, UriKind.Absolute, out var uri) || uri.Scheme is not ("mqtt" or "mqtts" or "tcp") || string.IsNullOrEmpty(uri.Host)))
+            yield return new("brokerUri", Quote(BrokerUri), "mqtt://host[:port] or mqtts://host[:port]");
+        if (!TopicSchema.IsValidLevel(Cluster)) yield return new("cluster", Quote(Cluster), "one MQTT topic level: no /, + or #");
+        if (!string.IsNullOrWhiteSpace(Prefix) && !TopicSchema.IsValidPrefix(Prefix.TrimEnd('/')))
+            yield return new("prefix", Quote(Prefix), "topic levels without +, # or a leading /, e.g. \"edgescaler/home\"");
+        if (!TopicSchema.IsValidPrefix(DiscoveryPrefix)) yield return new("discoveryPrefix", Quote(DiscoveryPrefix), "a topic prefix such as \"homeassistant\"");
+        if (EmbeddedBrokerPort is < 0 or > 65535) yield return new("embeddedBrokerPort", EmbeddedBrokerPort.ToString(), "a port from 1 to 65535, or 0 for any free port");
+        if (Interval < TimeSpan.FromSeconds(1)) yield return new("interval", Quote(GoDuration.Format(Interval)), "a duration of at least 1s");
+        if (StateExpiry < TimeSpan.Zero || StateExpiry > TimeSpan.FromSeconds(uint.MaxValue)) yield return new("stateExpiry", Quote(GoDuration.Format(StateExpiry)), "0s (4 × interval) or a positive duration");
+        if (SessionExpiry < TimeSpan.Zero || SessionExpiry > TimeSpan.FromSeconds(uint.MaxValue)) yield return new("sessionExpiry", Quote(GoDuration.Format(SessionExpiry)), "a positive duration");
+        if (KeepAlive < TimeSpan.FromSeconds(5) || KeepAlive > TimeSpan.FromSeconds(ushort.MaxValue)) yield return new("keepAlive", Quote(GoDuration.Format(KeepAlive)), "a duration from 5s to 18h12m15s");
+        if (ReconnectMin <= TimeSpan.Zero) yield return new("reconnectMin", Quote(GoDuration.Format(ReconnectMin)), "a positive duration");
+        if (ReconnectMax < ReconnectMin) yield return new("reconnectMax", Quote(GoDuration.Format(ReconnectMax)), "a duration no shorter than reconnectMin");
+        if (string.IsNullOrWhiteSpace(JournalPath)) yield return new("journalPath", Quote(JournalPath), "a directory path");
+        if (JournalMaxEvents < 1) yield return new("journalMaxEvents", JournalMaxEvents.ToString(), "a whole number of at least 1");
+        if (MaxCommandBytes is < 16 or > 65536) yield return new("maxCommandBytes", MaxCommandBytes.ToString(), "a size from 16 to 65536 bytes");
+        if (MaxOverride < TimeSpan.FromMinutes(1)) yield return new("maxOverride", Quote(GoDuration.Format(MaxOverride)), "a duration of at least 1m");
+        if (MaxForcedReplicas < 0) yield return new("maxForcedReplicas", MaxForcedReplicas.ToString(), "a whole number, 0 or more");
+        if (string.IsNullOrEmpty(ClientCertFile) != string.IsNullOrEmpty(ClientKeyFile))
+            yield return new(string.IsNullOrEmpty(ClientCertFile) ? "clientCertFile" : "clientKeyFile", "(missing)", "clientCertFile and clientKeyFile set together");
+        foreach (var (key, path) in new[] { ("caFile", CaFile), ("clientCertFile", ClientCertFile), ("clientKeyFile", ClientKeyFile), ("passwordFile", PasswordFile) })
+            if (!string.IsNullOrEmpty(path) && !File.Exists(path)) yield return new(key, Quote(path), "a readable file");
     }
+
+    private static string Quote(string? s) => $"\"{s}\"";
 }

@@ -55,7 +55,7 @@ public sealed class CommandTests
         { WebSet, """{"replicas":2.5}""", "whole number" },
         { WebSet, """{"replicas":"3"}""", "whole number" },
         { WebSet, """{"replicas":3,"for":"forever"}""", "not a duration" },
-        { WebSet, """{"replicas":3,"for":"30d"}""", "longer than" },
+        { WebSet, """{"replicas":3,"for":"200h"}""", "longer than" },
         { WebSet, """{"replicas":12,"force":true}""", "force is not allowed" },
         { WebSet, """{"mode":"manual"}""", "not supported" },
         { WebSet, """{"replicas":3,"replicas":4}""", "appears twice" },

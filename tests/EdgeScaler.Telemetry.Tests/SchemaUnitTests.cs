@@ -114,9 +114,9 @@ public sealed class OptionsTests
     {
         var o = new TelemetryOptions { Cluster = "home" };
         Assert.Empty(o.Validate());
-        Assert.Equal("edgescaler/home", o.EffectivePrefix);
-        Assert.Equal("edgescaler-home-pi-1", o.EffectiveClientId("pi-1"));
-        Assert.Equal(TimeSpan.FromSeconds(60), o.StateExpiry);
+        Assert.Equal("edgescaler/home", o.GetPrefix());
+        Assert.Equal("edgescaler-home-pi-1", o.GetClientId("pi-1"));
+        Assert.Equal(TimeSpan.FromSeconds(60), o.GetStateExpiry());
         Assert.False(o.Discovery);
         Assert.Equal("homeassistant", o.DiscoveryPrefix);
     }
@@ -124,13 +124,14 @@ public sealed class OptionsTests
     [Fact]
     public void Reports_each_problem_in_one_line()
     {
-        var o = new TelemetryOptions { BrokerUri = "http://x", Prefix = "a/#", IntervalSeconds = 0, ClientCertFile = "/nonexistent.crt", CaFile = "/nonexistent-ca.crt" };
-        var errors = o.Validate();
-        Assert.Contains(errors, e => e.StartsWith("telemetry.brokerUri"));
-        Assert.Contains(errors, e => e.StartsWith("telemetry.prefix"));
-        Assert.Contains(errors, e => e.StartsWith("telemetry.intervalSeconds"));
-        Assert.Contains(errors, e => e.Contains("go together"));
-        Assert.Contains(errors, e => e.StartsWith("telemetry.caFile"));
+        var o = new TelemetryOptions
+        {
+            BrokerUri = "http://x", Prefix = "a/#", Interval = TimeSpan.Zero, ClientCertFile = "/nonexistent.crt",
+            CaFile = "/nonexistent-ca.crt", ReconnectMin = TimeSpan.FromSeconds(10), ReconnectMax = TimeSpan.FromSeconds(1),
+        };
+        var keys = o.Validate().Select(p => p.Key).ToList();
+        Assert.Equal(["brokerUri", "prefix", "interval", "reconnectMax", "clientKeyFile", "caFile", "clientCertFile"], keys);
+        Assert.All(o.Validate(), p => Assert.False(string.IsNullOrWhiteSpace(p.Expected)));
     }
 
     [Fact]

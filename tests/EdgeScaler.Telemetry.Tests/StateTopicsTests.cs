@@ -13,7 +13,7 @@ public sealed class StateTopicsTests
         using var dir = new TempDir();
         await using var broker = await Mosquitto.StartAsync();
         var options = Samples.Options(broker.PlainUri, dir.Sub("journal"), dir.Path);
-        options.IntervalSeconds = 10;
+        options.Interval = TimeSpan.FromSeconds(10);
         await using var events = await MosquittoSub.StartAsync(broker, "edgescaler/test/events");
         await using (var agent = Samples.Agent(options))
         {

@@ -3,12 +3,13 @@ namespace EdgeScaler.Telemetry.Commands;
 using System.Text.Json;
 using EdgeScaler.Core.Overrides;
 using EdgeScaler.Core.Scaling;
+using EdgeScaler.Core.Units;
 
 /// <summary>Limits a command is checked against (from <see cref="TelemetryOptions"/>).</summary>
 public sealed record CommandLimits(int MaxPayloadBytes, TimeSpan MaxDuration, bool AllowForce, int MaxForcedReplicas)
 {
     public static CommandLimits From(TelemetryOptions o) =>
-        new(o.MaxCommandBytes, TimeSpan.FromMinutes(o.MaxOverrideMinutes), o.AllowForce, o.MaxForcedReplicas);
+        new(o.MaxCommandBytes, o.MaxOverride, o.AllowForce, o.MaxForcedReplicas);
 }
 
 /// <summary>Either an override request ready for the sink, or the reason the command was refused.</summary>
@@ -103,7 +104,7 @@ public static class CommandParser
 
         if (force)
         {
-            if (!limits.AllowForce) return ParsedCommand.Reject("force is not allowed over MQTT here (telemetry.allowForce is off)");
+            if (!limits.AllowForce) return ParsedCommand.Reject("force is not allowed over MQTT here (mqtt.allowForce is off)");
             if (replicas < 0 || replicas > limits.MaxForcedReplicas)
                 return ParsedCommand.Reject($"replicas {replicas} is outside [0, {limits.MaxForcedReplicas}] even with force");
         }

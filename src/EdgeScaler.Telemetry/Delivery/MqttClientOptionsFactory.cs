@@ -16,17 +16,17 @@ internal static class MqttClientOptionsFactory
     {
         if (!Uri.TryCreate(brokerUri, UriKind.Absolute, out var uri))
             throw new InvalidOperationException($"telemetry.brokerUri '{brokerUri}' is not a URI such as mqtt://host:1883");
-        var tls = uri.Scheme == "mqtts" || options.CaFile is not null;
+        var tls = uri.Scheme == "mqtts" || !string.IsNullOrEmpty(options.CaFile);
         var port = uri.Port > 0 ? uri.Port : tls ? 8883 : 1883;
         var host = uri.Host.Trim('[', ']');
 
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(options.EffectiveClientId(node))
+            .WithClientId(options.GetClientId(node))
             .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)Math.Max(0, options.SessionExpirySeconds))
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(Math.Max(5, options.KeepAliveSeconds)))
+            .WithSessionExpiryInterval((uint)Math.Clamp(options.SessionExpiry.TotalSeconds, 0, uint.MaxValue))
+            .WithKeepAlivePeriod(options.KeepAlive < TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : options.KeepAlive)
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithWillTopic(topics.Availability)
             .WithWillPayload(Availability.Offline)
@@ -34,19 +34,19 @@ internal static class MqttClientOptionsFactory
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
 
         if (!string.IsNullOrEmpty(options.Username))
-            builder.WithCredentials(options.Username, options.PasswordFile is null ? "" : ReadPassword(options.PasswordFile));
+            builder.WithCredentials(options.Username, string.IsNullOrEmpty(options.PasswordFile) ? "" : ReadPassword(options.PasswordFile));
 
         if (tls)
         {
             var tlsBuilder = new MqttClientTlsOptionsBuilder().UseTls(true).WithTargetHost(host);
-            if (options.CaFile is not null)
+            if (!string.IsNullOrEmpty(options.CaFile))
             {
                 var trusted = new X509Certificate2Collection();
                 trusted.ImportFromPemFile(options.CaFile);
                 if (trusted.Count == 0) throw new InvalidOperationException($"telemetry.caFile '{options.CaFile}' holds no PEM certificate");
                 tlsBuilder.WithCertificateValidationHandler(args => IsTrusted(args.Certificate, args.SslPolicyErrors, trusted));
             }
-            if (options.ClientCertFile is not null && options.ClientKeyFile is not null)
+            if (!string.IsNullOrEmpty(options.ClientCertFile) && !string.IsNullOrEmpty(options.ClientKeyFile))
                 tlsBuilder.WithClientCertificates([X509Certificate2.CreateFromPemFile(options.ClientCertFile, options.ClientKeyFile)]);
             builder.WithTlsOptions(tlsBuilder.Build());
         }

@@ -30,9 +30,9 @@ public static class Samples
             Username = Mosquitto.Agent.User,
             PasswordFile = passwordFile,
             JournalPath = journalDir,
-            ReconnectMinSeconds = 0.05,
-            ReconnectMaxSeconds = 0.5,
-            KeepAliveSeconds = 5,
+            ReconnectMin = TimeSpan.FromMilliseconds(50),
+            ReconnectMax = TimeSpan.FromMilliseconds(500),
+            KeepAlive = TimeSpan.FromSeconds(5),
         };
     }
 
