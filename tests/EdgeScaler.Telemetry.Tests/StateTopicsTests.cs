@@ -22,6 +22,9 @@ public sealed class StateTopicsTests
             agent.PublishDecision(Samples.Decision("default", "web", 2, 4, ScaleMode.ThermalHold, "hot node pi-1 holds scale-up"));
 
             // A late subscriber sees retained state: that is what Home Assistant does after a restart.
+            await events.WaitForAsync(m => m.Topic == "edgescaler/test/events", "scale event");
+            for (var i = 0; i < 500 && agent.Stats.StatesPublished < 2; i++) await Task.Delay(20);
+            Assert.Equal(2, agent.Stats.StatesPublished);
             await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/#");
             var seen = await sub.WaitUntilAsync(ms =>
                 ms.Any(m => m.Topic == "edgescaler/test/pi-1/availability") &&
