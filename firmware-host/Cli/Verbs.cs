@@ -9,5 +9,6 @@ public static class Verbs
     [
         VersionCommand.Verb,
         CheckConfigCommand.Verb,
+        SampleCommand.Verb,
     ];
 }

@@ -16,5 +16,11 @@ public sealed record AgentStatus(
     bool AlarmUnacknowledged,
     IReadOnlyList<ScaleDecision> Decisions)
 {
+    /// <summary>
+    /// True when the cluster has no leader at all (the Lease is unheld or expired), as opposed to this node simply
+    /// being a follower. Defaults to false so producers that do not know stay quiet.
+    /// </summary>
+    public bool LeaderMissing { get; init; }
+
     public static readonly AgentStatus Starting = new(false, false, ThermalState.Unknown, false, false, false, []);
 }

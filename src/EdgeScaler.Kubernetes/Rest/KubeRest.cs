@@ -1,0 +1,184 @@
+namespace EdgeScaler.Kubernetes.Rest;
+
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+
+/// <summary>
+/// Plain REST calls through a KubernetesClient's authenticated HttpClient, with KubernetesJson's
+/// source-generated (AOT-safe) models. Used instead of the generated operations where we need control the
+/// generated code does not give: streaming watches (KubernetesClient.Aot has no Watcher), any kind's /scale
+/// by REST mapping, and errors split into "API said no" and "API unreachable".
+/// </summary>
+public sealed class KubeRest : IDisposable
+{
+    public const string MergePatch = "application/merge-patch+json";
+
+    private readonly k8s.Kubernetes _client;
+    private readonly Uri _base;
+    private readonly bool _ownsClient;
+
+    public KubeRest(k8s.Kubernetes client, bool ownsClient = false)
+    {
+        _client = client;
+        _ownsClient = ownsClient;
+        var b = client.BaseUri.ToString();
+        _base = new Uri(b.EndsWith('/') ? b : b + "/");
+    }
+
+    public k8s.Kubernetes Client => _client;
+
+    /// <summary>GET a typed object; null on 404.</summary>
+    public async Task<T?> GetOrNullAsync<T>(string path, CancellationToken ct) where T : class
+    {
+        try { return await GetAsync<T>(path, ct).ConfigureAwait(false); }
+        catch (KubeApiException e) when (e.IsNotFound) { return null; }
+    }
+
+    public async Task<T> GetAsync<T>(string path, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, null, ct).ConfigureAwait(false);
+        return await ReadAsync<T>(response, ct).ConfigureAwait(false);
+    }
+
+    public async Task<T> CreateAsync<T>(string collectionPath, T body, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Post, collectionPath, KubernetesJson.Serialize(body!), "application/json", ct).ConfigureAwait(false);
+        return await ReadAsync<T>(response, ct).ConfigureAwait(false);
+    }
+
+    public async Task<T> ReplaceAsync<T>(string path, T body, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Put, path, KubernetesJson.Serialize(body!), "application/json", ct).ConfigureAwait(false);
+        return await ReadAsync<T>(response, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>PATCH with a JSON merge patch; returns the object after the patch.</summary>
+    public async Task<T> MergePatchAsync<T>(string path, JsonNode patch, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Patch, path, patch.ToJsonString(), MergePatch, ct).ConfigureAwait(false);
+        return await ReadAsync<T>(response, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>GET returning raw JSON (for APIs without generated models: custom/external metrics, discovery).</summary>
+    public async Task<JsonNode?> GetJsonAsync(string path, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, null, ct).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        return await JsonNode.ParseAsync(stream, cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens `?watch=true` on a collection and yields each event line as it arrives. Ends when the server ends
+    /// the stream (timeoutSeconds); an ERROR event becomes <see cref="KubeApiException"/> (410 Expired → relist).
+    /// </summary>
+    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string collectionPath, string? resourceVersion, int timeoutSeconds,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var query = $"watch=true&allowWatchBookmarks=true&timeoutSeconds={timeoutSeconds}";
+        if (!string.IsNullOrEmpty(resourceVersion)) query += "&resourceVersion=" + Uri.EscapeDataString(resourceVersion);
+        var path = collectionPath + (collectionPath.Contains('?') ? "&" : "?") + query;
+        using var response = await SendAsync(HttpMethod.Get, path, null, null, ct, streaming: true).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (true)
+        {
+            string? line;
+            try { line = await reader.ReadLineAsync(ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or HttpRequestException)
+            {
+                throw new KubeUnreachableException($"watch {collectionPath} was cut: {e.Message}", e);
+            }
+            if (line is null) yield break;
+            if (line.Length == 0) continue;
+            using var doc = JsonDocument.Parse(line);
+            var type = doc.RootElement.GetProperty("type").GetString() ?? "";
+            var obj = doc.RootElement.GetProperty("object");
+            if (type == "ERROR")
+            {
+                var code = obj.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : 500;
+                var reason = obj.TryGetProperty("reason", out var r) ? r.GetString() ?? "" : "";
+                var message = obj.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
+                throw new KubeApiException((HttpStatusCode)code, reason, message, collectionPath);
+            }
+            var rv = obj.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("resourceVersion", out var v) ? v.GetString() : null;
+            if (type == "BOOKMARK")
+            {
+                yield return new WatchEvent<T>(WatchEventType.Bookmark, default, rv);
+                continue;
+            }
+            var parsed = KubernetesJson.Deserialize<T>(obj);
+            yield return new WatchEvent<T>(type switch
+            {
+                "ADDED" => WatchEventType.Added,
+                "MODIFIED" => WatchEventType.Modified,
+                "DELETED" => WatchEventType.Deleted,
+                _ => WatchEventType.Bookmark,
+            }, parsed, rv);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body, string? contentType, CancellationToken ct, bool streaming = false)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_base, path.TrimStart('/')));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
+        }
+        HttpResponseMessage response;
+        try
+        {
+            if (_client.Credentials is { } credentials) await credentials.ProcessHttpRequestAsync(request, ct).ConfigureAwait(false);
+            response = await _client.HttpClient.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new KubeUnreachableException($"{method} {path}: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new KubeUnreachableException($"{method} {path}: timed out", e);
+        }
+        if (response.IsSuccessStatusCode) return response;
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            string reason = response.ReasonPhrase ?? "", message = text;
+            try
+            {
+                if (JsonNode.Parse(text) is JsonObject status && status["kind"]?.GetValue<string>() == "Status")
+                {
+                    reason = status["reason"]?.GetValue<string>() ?? reason;
+                    message = status["message"]?.GetValue<string>() ?? message;
+                }
+            }
+            catch (JsonException) { }
+            if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+                throw new KubeUnreachableException($"{method} {path}: {(int)response.StatusCode} {reason}: {message}");
+            throw new KubeApiException(response.StatusCode, reason, message, path);
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        return KubernetesJson.Deserialize<T>(stream);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsClient) _client.Dispose();
+    }
+}
+
+public enum WatchEventType { Added, Modified, Deleted, Bookmark }
+
+/// <summary>One watch line. <see cref="Object"/> is default for bookmarks.</summary>
+public readonly record struct WatchEvent<T>(WatchEventType Type, T? Object, string? ResourceVersion);
