@@ -9,6 +9,7 @@ public static class Verbs
     [
         VersionCommand.Verb,
         CheckConfigCommand.Verb,
+        RunCommand.Verb,
         SampleCommand.Verb,
     ];
 }

@@ -69,16 +69,19 @@ public static class ConfigLoader
             root = obj;
         }
 
-        var (config, problems) = Bind(root, ConfigJsonContext.Default.EdgeScalerConfig, environment);
+        var (config, problems) = Bind(root, ConfigJsonContext.Default.EdgeScalerConfig, environment, HostRules.Check);
         return new ConfigLoadResult(path, text is not null, config, problems);
     }
 
     /// <summary>
     /// Applies environment overrides to <paramref name="root"/>, checks its shape against <typeparamref name="T"/>,
-    /// binds it and runs the options' own rules. Returns the value only when there are no problems.
+    /// binds it and runs the options' own rules (and <paramref name="extraRules"/>). Every problem is reported:
+    /// when some keys are wrong, the rest is still bound (wrong keys left at their defaults) and rule-checked.
+    /// Returns the value only when there are no problems.
     /// </summary>
     public static (T? Value, IReadOnlyList<ConfigProblem> Problems) Bind<T>(JsonObject root, JsonTypeInfo<T> typeInfo,
-        IEnumerable<KeyValuePair<string, string>> environment) where T : class, new()
+        IEnumerable<KeyValuePair<string, string>> environment, Func<T, IEnumerable<ConfigProblem>>? extraRules = null)
+        where T : class, new()
     {
         var options = typeInfo.Options;
         var problems = new List<ConfigProblem>();
@@ -88,7 +91,7 @@ public static class ConfigLoader
         var shape = new ConfigValidator(options, node => SourceOf(node, sources));
         shape.CheckShape(root, typeof(T), "$", nullAllowed: false);
         problems.AddRange(shape.Problems);
-        if (problems.Count > 0) return (null, problems);
+        if (shape.Problems.Count > 0 && !shape.PruneFaulty(root)) return (null, problems);
 
         T value;
         try
@@ -98,11 +101,14 @@ public static class ConfigLoader
         catch (JsonException e)
         {
             // The shape check should have caught this; report rather than crash if a converter is stricter.
-            return (null, [new ConfigProblem(e.Path ?? "$", "a value the binder rejected", e.Message)]);
+            problems.Add(new ConfigProblem(e.Path ?? "$", "a value the binder rejected", e.Message));
+            return (null, problems);
         }
         var rules = new ConfigValidator(options, _ => null);
         rules.CheckRules(value, typeof(T), "$");
-        return rules.Problems.Count == 0 ? (value, []) : (null, rules.Problems);
+        problems.AddRange(rules.Problems);
+        if (extraRules is not null) problems.AddRange(extraRules(value));
+        return problems.Count == 0 ? (value, []) : (null, problems);
     }
 
     /// <summary>The effective configuration as JSON (defaults filled in), as `check-config --print` shows it.</summary>

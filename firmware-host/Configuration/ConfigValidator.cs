@@ -16,7 +16,22 @@ public sealed class ConfigValidator(JsonSerializerOptions options, Func<JsonNode
 {
     private readonly List<ConfigProblem> _problems = [];
 
+    // The object properties that hold a problem, so the rest can still be bound and checked by their own rules.
+    private readonly List<(JsonObject Owner, string Key)> _faulty = [];
+    private (JsonObject Owner, string Key)? _owner;
+
     public IReadOnlyList<ConfigProblem> Problems => _problems;
+
+    /// <summary>
+    /// Removes every property that holds a problem (the nearest enclosing object key), leaving a tree that binds;
+    /// false when the root itself is the problem.
+    /// </summary>
+    public bool PruneFaulty(JsonObject root)
+    {
+        if (_problems.Count > _faulty.Count) return false; // a problem with no owner: the root itself is wrong
+        foreach (var (owner, key) in _faulty) owner.Remove(key);
+        return true;
+    }
 
     public void CheckShape(JsonNode? node, Type type, string path, bool nullAllowed)
     {
@@ -60,16 +75,21 @@ public sealed class ConfigValidator(JsonSerializerOptions options, Func<JsonNode
                     ? "no keys: this section has no settings yet"
                     : $"one of the known keys{hint}: {string.Join(", ", names)}";
                 _problems.Add(new ConfigProblem($"{path}{Member(key)}", $"{Show(value)} under an unknown key", expected, sourceOf(value)));
+                _faulty.Add((obj, key));
                 continue;
             }
             if (seen.TryGetValue(property.Name, out var first))
             {
                 _problems.Add(new ConfigProblem($"{path}{Member(key)}", $"a second \"{property.Name}\" key (first written \"{first}\")",
                     "each key once (keys are case-insensitive)", sourceOf(value)));
+                _faulty.Add((obj, key));
                 continue;
             }
             seen[property.Name] = key;
+            var outer = _owner;
+            _owner = (obj, key);
             CheckShape(value, property.PropertyType, $"{path}{Member(key)}", property.IsSetNullable);
+            _owner = outer;
         }
     }
 
@@ -123,7 +143,11 @@ public sealed class ConfigValidator(JsonSerializerOptions options, Func<JsonNode
         return null;
     }
 
-    private void Add(string path, JsonNode? node, string expected) => _problems.Add(new ConfigProblem(path, Show(node), expected, sourceOf(node)));
+    private void Add(string path, JsonNode? node, string expected)
+    {
+        _problems.Add(new ConfigProblem(path, Show(node), expected, sourceOf(node)));
+        if (_owner is { } owner) _faulty.Add(owner);
+    }
 
     private static bool IsNullable(Type t) => !t.IsValueType || Nullable.GetUnderlyingType(t) is not null;
 

@@ -12,7 +12,7 @@ public sealed class EdgeScalerConfig
     /// <summary>Lowest level of log line written: trace, debug, information, warning, error or critical.</summary>
     public LogLevelSetting LogLevel { get; set; } = LogLevelSetting.Information;
 
-    public NodeOptions Node { get; set; } = new();
+    public EdgeScaler.Node.NodeOptions Node { get; set; } = new();
 
     public KubernetesOptions Kubernetes { get; set; } = new();
 

@@ -28,7 +28,7 @@ public class CheckConfigCommandTests
         var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.EndsWith("bad-config.json: 5 problems", lines[0]);
         Assert.Equal(5, lines.Count(l => l.StartsWith("  $.", StringComparison.Ordinal)));
-        Assert.Contains("  $.node.sampleInterval: got 10; expected a duration", err);
+        Assert.Contains("  $.node.interval: got 10; expected a string", err);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public class CheckConfigCommandTests
     {
         var (code, output, _) = await Run("check-config", "--config", RepoPaths.Of("deploy/edgescaler.example.json"), "--print");
         Assert.Equal(0, code);
-        Assert.Contains("\"sampleInterval\": \"10s\"", output);
+        Assert.Contains("\"interval\": \"10s\"", output);
     }
 
     [Fact]

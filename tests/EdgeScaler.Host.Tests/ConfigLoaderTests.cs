@@ -23,22 +23,23 @@ public class ConfigLoaderTests
     {
         var result = ConfigLoader.Load(RepoPaths.Of("tests/EdgeScaler.Host.Tests/Fixtures/bad-config.json"), NoEnv);
         Assert.False(result.IsValid);
-        Assert.Equal(["$.logLevel", "$.node.hostRot", "$.node.sampleInterval", "$.mqtt.noSuchSetting", "$.panel"],
+        Assert.Equal(["$.logLevel", "$.node.hostRot", "$.node.interval", "$.mqtt.noSuchSetting", "$.panel"],
             result.Problems.Select(p => p.Path));
-        var interval = result.Problems.Single(p => p.Path == "$.node.sampleInterval");
-        Assert.Equal("10", interval.Got);
-        Assert.Contains("duration", interval.Expected);
+        var interval = result.Problems.Single(p => p.Path == "$.node.interval");
+        Assert.Equal(("10", "a string"), (interval.Got, interval.Expected));
         Assert.Contains("did you mean \"hostRoot\"", result.Problems.Single(p => p.Path == "$.node.hostRot").Expected);
     }
 
     [Fact]
     public void Values_bind_into_the_section_classes()
     {
-        var result = Load("""{ "logLevel": "Debug", "node": { "hostRoot": "/host", "sampleInterval": "1m30s" } }""");
+        var result = Load("""{ "logLevel": "Debug", "node": { "hostRoot": "/host", "interval": "1m30s", "board": "rpi-5", "hotCelsius": 78.5 } }""");
         Assert.True(result.IsValid, string.Join("\n", result.Problems));
         Assert.Equal(LogLevelSetting.Debug, result.Config!.LogLevel);
         Assert.Equal("/host", result.Config.Node.HostRoot);
-        Assert.Equal(TimeSpan.FromSeconds(90), result.Config.Node.SampleInterval);
+        Assert.Equal("1m30s", result.Config.Node.Interval);
+        Assert.Equal("rpi-5", result.Config.Node.Board);
+        Assert.Equal(78.5, result.Config.Node.HotCelsius);
     }
 
     [Fact]
@@ -50,8 +51,11 @@ public class ConfigLoaderTests
     }
 
     [Theory]
-    [InlineData("""{ "node": { "sampleInterval": "10" } }""", "$.node.sampleInterval", "\"10\"")]
-    [InlineData("""{ "node": { "sampleInterval": "50ms" } }""", "$.node.sampleInterval", "\"50ms\"")]
+    [InlineData("""{ "node": { "interval": "10" } }""", "$.node.interval", "\"10\"")]
+    [InlineData("""{ "node": { "interval": "50ms" } }""", "$.node.interval", "\"50ms\"")]
+    [InlineData("""{ "node": { "zoneTimeout": "0s" } }""", "$.node.zoneTimeout", "\"0s\"")]
+    [InlineData("""{ "node": { "board": "rpi-6" } }""", "$.node.board", "\"rpi-6\"")]
+    [InlineData("""{ "node": { "hotCelsius": "hot" } }""", "$.node.hotCelsius", "\"hot\"")]
     [InlineData("""{ "node": { "hostRoot": null } }""", "$.node.hostRoot", "null")]
     [InlineData("""{ "node": { "hostRoot": 7 } }""", "$.node.hostRoot", "7")]
     [InlineData("""{ "node": "fast" }""", "$.node", "\"fast\"")]
@@ -88,23 +92,24 @@ public class ConfigLoaderTests
     [Fact]
     public void Environment_overrides_win_over_the_file_and_match_keys_case_insensitively()
     {
-        var result = Load("""{ "node": { "SampleInterval": "5s" } }""",
-            new() { ["EDGESCALER__NODE__SAMPLEINTERVAL"] = "30s", ["EDGESCALER__LOGLEVEL"] = "warning", ["EDGESCALER_OTHER"] = "ignored" });
+        var result = Load("""{ "node": { "Interval": "5s" } }""",
+            new() { ["EDGESCALER__NODE__INTERVAL"] = "30s", ["EDGESCALER__NODE__HOTCELSIUS"] = "77", ["EDGESCALER__LOGLEVEL"] = "warning", ["EDGESCALER_OTHER"] = "ignored" });
         Assert.True(result.IsValid, string.Join("\n", result.Problems));
-        Assert.Equal(TimeSpan.FromSeconds(30), result.Config!.Node.SampleInterval);
+        Assert.Equal("30s", result.Config!.Node.Interval);
+        Assert.Equal(77, result.Config.Node.HotCelsius);
         Assert.Equal(LogLevelSetting.Warning, result.Config.LogLevel);
     }
 
     [Fact]
     public void A_bad_or_unknown_override_names_its_variable()
     {
-        var result = Load("{}", new() { ["EDGESCALER__NODE__SAMPLEINTERVAL"] = "soon", ["EDGESCALER__NODE__HOSTRUT"] = "/x" });
+        var result = Load("{}", new() { ["EDGESCALER__NODE__HOTCELSIUS"] = "soon", ["EDGESCALER__NODE__HOSTRUT"] = "/x" });
         Assert.Equal(2, result.Problems.Count);
         var unknown = result.Problems.Single(p => p.Path == "$.node.HOSTRUT");
         Assert.Equal("EDGESCALER__NODE__HOSTRUT", unknown.Source);
         Assert.Contains("did you mean \"hostRoot\"", unknown.Expected);
-        var bad = result.Problems.Single(p => p.Path == "$.node.sampleInterval");
-        Assert.Equal(("\"soon\"", "EDGESCALER__NODE__SAMPLEINTERVAL"), (bad.Got, bad.Source));
+        var bad = result.Problems.Single(p => p.Path == "$.node.hotCelsius");
+        Assert.Equal(("\"soon\"", "EDGESCALER__NODE__HOTCELSIUS"), (bad.Got, bad.Source));
     }
 
     [Fact]
