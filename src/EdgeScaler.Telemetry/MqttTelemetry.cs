@@ -95,21 +95,30 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (_stop is not null) throw new InvalidOperationException("telemetry already started");
-        var journalDir = _options.JournalPath;
-        _journal = EventJournal.Open(journalDir, _options.JournalMaxEvents, _logger);
-        _ledger = new DiscoveryLedger(Path.Combine(journalDir, "discovery.json"), _logger);
-
-        BrokerUri = string.IsNullOrWhiteSpace(_options.BrokerUri) ? null : _options.BrokerUri;
-        if (BrokerUri is null && _options.EmbeddedBroker)
-        {
-            _embedded = await EmbeddedBroker.StartAsync(_options.EmbeddedBrokerPort, _logger, cancellationToken);
-            BrokerUri = _embedded.Uri;
-        }
         _stop = new CancellationTokenSource();
-        if (BrokerUri is null)
+        BrokerUri = string.IsNullOrWhiteSpace(_options.BrokerUri) ? null : _options.BrokerUri;
+        if (BrokerUri is null && !_options.EmbeddedBroker)
         {
             _logger.LogInformation("MQTT telemetry off: no broker configured (mqtt.brokerUri) and no embedded broker requested");
             return;
+        }
+
+        var journalDir = _options.JournalPath;
+        try
+        {
+            _journal = EventJournal.Open(journalDir, _options.JournalMaxEvents, _logger);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError("MQTT telemetry off: event journal {Path} cannot be opened ({Error}); set mqtt.journalPath to a writable directory", journalDir, e.Message);
+            return;
+        }
+        _ledger = new DiscoveryLedger(Path.Combine(journalDir, "discovery.json"), _logger);
+
+        if (BrokerUri is null)
+        {
+            _embedded = await EmbeddedBroker.StartAsync(_options.EmbeddedBrokerPort, _logger, cancellationToken);
+            BrokerUri = _embedded.Uri;
         }
 
         if (_discovery is not null)

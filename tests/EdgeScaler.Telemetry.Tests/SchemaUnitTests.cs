@@ -147,3 +147,32 @@ public sealed class OptionsTests
         Assert.False(agent.IsAcceptableResponseTopic("$SYS/x"));
     }
 }
+
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task Without_a_broker_telemetry_stays_off_and_touches_no_disk()
+    {
+        using var dir = new TempDir();
+        var journal = Path.Combine(dir.Path, "never-created");
+        var log = new ListLogger();
+        await using var agent = Samples.Agent(new TelemetryOptions { JournalPath = journal }, logger: log);
+        await agent.StartAsync();
+        agent.PublishDecision(Samples.Decision("default", "web", 1, 2));
+        Assert.False(Directory.Exists(journal));
+        Assert.Contains(log.Lines, l => l.Contains("MQTT telemetry off: no broker configured"));
+    }
+
+    [Fact]
+    public async Task Unusable_journal_path_is_one_clear_error_not_a_crash()
+    {
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "a-file");
+        File.WriteAllText(file, "x");
+        var log = new ListLogger();
+        await using var agent = Samples.Agent(new TelemetryOptions { BrokerUri = "mqtt://127.0.0.1:1", JournalPath = Path.Combine(file, "journal") }, logger: log);
+        await agent.StartAsync();
+        agent.PublishDecision(Samples.Decision("default", "web", 1, 2));
+        Assert.Single(log.Lines, l => l.StartsWith("Error: MQTT telemetry off: event journal"));
+    }
+}
