@@ -13,9 +13,9 @@ public static class AgentComposition
     {
         builder.AddHostBasics(config);
         builder.AddNodeSampling(config.Node);
+        builder.AddScaler(config.Scaler, config.Kubernetes);
         // Next areas, one line each, e.g.:
         // builder.AddMetricsApi(config.MetricsApi);
-        // builder.AddScaler(config.Scaler, config.Kubernetes);
         // builder.AddMqttTelemetry(config.Mqtt);
         // builder.AddPanel(config.Panel);
         return builder;
