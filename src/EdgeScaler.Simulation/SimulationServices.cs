@@ -35,6 +35,8 @@ internal sealed class SimulationServices : IAsyncDisposable
             await services.DisposeAsync();
             return null;
         }
+        if (options.Mqtt is not null)
+            services._descriptions.Add($"MQTT: telemetry is not wired into the simulation yet; {options.Mqtt} is not used");
         return services;
     }
 
