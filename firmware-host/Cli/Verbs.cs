@@ -11,5 +11,7 @@ public static class Verbs
         CheckConfigCommand.Verb,
         RunCommand.Verb,
         SampleCommand.Verb,
+        SimulateCommand.Verb,
+        OverrideCommand.Verb,
     ];
 }
