@@ -10,7 +10,11 @@ public readonly record struct ResourceUsage(long CpuNanoCores, long MemoryWorkin
 /// <summary>A node's usage, as metrics-server's NodeMetrics carries it.</summary>
 /// <param name="Timestamp">End of the window (the newer of the two samples).</param>
 /// <param name="Window">Time between the two samples the rate comes from.</param>
-public sealed record NodeUsage(string NodeName, DateTimeOffset Timestamp, TimeSpan Window, ResourceUsage Usage);
+public sealed record NodeUsage(string NodeName, DateTimeOffset Timestamp, TimeSpan Window, ResourceUsage Usage)
+{
+    /// <summary>The Node object's labels (served in NodeMetrics metadata and matched by label selectors).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = PodRef.EmptyLabels;
+}
 
 /// <summary>One container's usage inside a <see cref="PodUsage"/>.</summary>
 public sealed record ContainerUsage(string Name, ResourceUsage Usage);
