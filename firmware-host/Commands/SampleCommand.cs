@@ -44,6 +44,7 @@ public static class SampleCommand
         try { (sampler, board) = NodeSetup.Create(hostRoot, args.Get("board")); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
 
+        using var _ = sampler;
         var first = sampler.Sample(DateTimeOffset.UtcNow);
         await Task.Delay(interval);
         var second = sampler.Sample(DateTimeOffset.UtcNow);

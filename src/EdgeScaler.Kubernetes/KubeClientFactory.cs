@@ -39,7 +39,7 @@ public static class KubeClientFactory
             config = KubernetesClientConfiguration.BuildConfigFromConfigFile(file, NullIfEmpty(options.Context));
             source = file;
         }
-        config.HttpClientTimeout = options.RequestTimeout;
+        config.HttpClientTimeout = options.RequestTimeoutValue;
         return config;
     }
 

@@ -1,5 +1,6 @@
 namespace EdgeScaler.Kubernetes;
 
+using System.Text.Json.Serialization;
 using EdgeScaler.Core.Configuration;
 
 /// <summary>The `kubernetes` config section: how EdgeScaler reaches the API server.</summary>
@@ -18,12 +19,15 @@ public sealed class KubernetesOptions : IValidatedOptions
     public List<string> Namespaces { get; set; } = [];
 
     /// <summary>Timeout of one API request (watches excepted).</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public string RequestTimeout { get; set; } = "30s";
+
+    [JsonIgnore]
+    public TimeSpan RequestTimeoutValue => Core.Units.GoDuration.Parse(RequestTimeout);
 
     public IEnumerable<OptionProblem> Validate()
     {
-        if (RequestTimeout < TimeSpan.FromSeconds(1) || RequestTimeout > TimeSpan.FromMinutes(10))
-            yield return new("requestTimeout", Core.Units.GoDuration.Format(RequestTimeout), "a duration from 1s to 10m");
+        if (!Core.Units.GoDuration.TryParse(RequestTimeout, out var timeout) || timeout < TimeSpan.FromSeconds(1) || timeout > TimeSpan.FromMinutes(10))
+            yield return new("requestTimeout", $"\"{RequestTimeout}\"", "a duration from 1s to 10m");
         for (var i = 0; i < Namespaces.Count; i++)
             if (!IsDnsLabel(Namespaces[i]))
                 yield return new($"namespaces[{i}]", $"\"{Namespaces[i]}\"", "a namespace name (lowercase letters, digits and '-', at most 63)");

@@ -106,7 +106,8 @@ public class SampleCommandTests
         var usage = node.GetProperty("cpu").GetProperty("usageNanoseconds").GetInt64();
         var rate = node.GetProperty("cpu").GetProperty("nanoCores").GetInt64();
         Assert.True(usage > 0);
-        Assert.InRange(rate, 0, Environment.ProcessorCount * 1_000_000_000L + 50_000_000);
+        // At most every core busy; the margin covers the few ms between taking a timestamp and reading the counter.
+        Assert.InRange(rate, 0, Environment.ProcessorCount * 1_250_000_000L);
         var ws = node.GetProperty("memoryWorkingSetBytes").GetInt64();
         var total = ParseMemTotal(File.ReadAllText("/proc/meminfo"));
         Assert.InRange(ws, 1, total);

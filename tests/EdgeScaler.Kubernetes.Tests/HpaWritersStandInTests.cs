@@ -40,13 +40,13 @@ public sealed class HpaWritersStandInTests
         var writer = new HpaStatusWriter(rest);
         var t0 = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-        Assert.True(await writer.WriteIfChangedAsync(hpa, Status(2, 2, t0), default));
+        Assert.NotNull(await writer.WriteIfChangedAsync(hpa, Status(2, 2, t0), default));
         hpa = await rest.GetAsync<V2HorizontalPodAutoscaler>(KubePaths.Hpa("default", "web"), default);
         // Same decision 15 s later: the condition would carry a new time, but its status did not change.
-        Assert.False(await writer.WriteIfChangedAsync(hpa, Status(2, 2, t0.AddSeconds(15)), default));
+        Assert.Null(await writer.WriteIfChangedAsync(hpa, Status(2, 2, t0.AddSeconds(15)), default));
         Assert.Single(api.RequestsTo("PUT", "/web/status"));
 
-        Assert.True(await writer.WriteIfChangedAsync(hpa, Status(2, 3, t0.AddSeconds(30)), default));
+        Assert.NotNull(await writer.WriteIfChangedAsync(hpa, Status(2, 3, t0.AddSeconds(30)), default));
         var stored = api.Get<V2HorizontalPodAutoscaler>("autoscaling/v2", "horizontalpodautoscalers", "default", "web")!;
         Assert.Equal(3, stored.Status.DesiredReplicas);
         Assert.Equal(t0, stored.Status.Conditions[0].LastTransitionTime);
@@ -60,7 +60,7 @@ public sealed class HpaWritersStandInTests
         var hpa = await SeedHpa(api, rest);
         api.Mutate("autoscaling/v2", "horizontalpodautoscalers", "default", "web", h => h["metadata"]!["labels"] = new JsonObject { ["x"] = "y" });
         var writer = new HpaStatusWriter(rest);
-        Assert.True(await writer.WriteIfChangedAsync(hpa, Status(1, 2, DateTime.UtcNow), default));
+        Assert.NotNull(await writer.WriteIfChangedAsync(hpa, Status(1, 2, DateTime.UtcNow), default));
         var stored = api.Get<V2HorizontalPodAutoscaler>("autoscaling/v2", "horizontalpodautoscalers", "default", "web")!;
         Assert.Equal(2, stored.Status.DesiredReplicas);
         Assert.Equal("y", stored.Metadata.Labels["x"]);

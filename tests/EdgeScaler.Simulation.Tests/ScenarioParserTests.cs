@@ -33,7 +33,7 @@ public class ScenarioParserTests
     {
         var s = ScenarioLibrary.Default;
         Assert.Equal(4, s.Nodes.Count);
-        Assert.All(s.Nodes, n => Assert.Equal("rpi4", n.Board.BoardId));
+        Assert.All(s.Nodes, n => Assert.Equal("rpi-4b", n.Board.BoardId));
         Assert.IsType<SpikeCurve>(s.Workloads[0].Demand);
         Assert.True(s.Ambient.ValueAt(TimeSpan.FromHours(1), s.Start.AddHours(1).TimeOfDay) > 35);
         Assert.Equal(TimeSpan.FromHours(2), s.Duration);

@@ -11,26 +11,25 @@ using k8s.Models;
 /// </summary>
 public sealed class HpaStatusWriter(KubeRest rest)
 {
-    /// <summary>Returns true when a write happened.</summary>
-    public async Task<bool> WriteIfChangedAsync(V2HorizontalPodAutoscaler hpa, V2HorizontalPodAutoscalerStatus status, CancellationToken ct)
+    /// <summary>Returns the HPA as stored after the write, or null when nothing needed writing.</summary>
+    public async Task<V2HorizontalPodAutoscaler?> WriteIfChangedAsync(V2HorizontalPodAutoscaler hpa, V2HorizontalPodAutoscalerStatus status, CancellationToken ct)
     {
         CarryTransitionTimes(hpa.Status, status);
-        if (SameStatus(hpa.Status, status)) return false;
+        if (SameStatus(hpa.Status, status)) return null;
         var ns = hpa.Metadata.NamespaceProperty;
         var name = hpa.Metadata.Name;
         var copy = hpa with { Status = status };
         try
         {
-            await rest.ReplaceAsync(KubePaths.HpaStatus(ns, name), copy, ct).ConfigureAwait(false);
+            return await rest.ReplaceAsync(KubePaths.HpaStatus(ns, name), copy, ct).ConfigureAwait(false);
         }
         catch (KubeApiException e) when (e.IsConflict)
         {
             var fresh = await rest.GetAsync<V2HorizontalPodAutoscaler>(KubePaths.Hpa(ns, name), ct).ConfigureAwait(false);
             CarryTransitionTimes(fresh.Status, status);
-            if (SameStatus(fresh.Status, status)) return false;
-            await rest.ReplaceAsync(KubePaths.HpaStatus(ns, name), fresh with { Status = status }, ct).ConfigureAwait(false);
+            if (SameStatus(fresh.Status, status)) return null;
+            return await rest.ReplaceAsync(KubePaths.HpaStatus(ns, name), fresh with { Status = status }, ct).ConfigureAwait(false);
         }
-        return true;
     }
 
     public static bool SameStatus(V2HorizontalPodAutoscalerStatus? a, V2HorizontalPodAutoscalerStatus? b) =>

@@ -58,7 +58,13 @@ public sealed class CgroupReader(IHostFileSystem files, byte[] buffer)
         {
             if (KubeCgroupNames.ContainerId(leaf) is not { } id) continue;
             var (ccpu, cmem, cpsi, cgone) = ReadLeaf(layout, relative + "/" + leaf, problems);
-            if (cgone) { Vanished(layout, relative + "/" + leaf, problems, $"container {id[..12]} of pod {uid}"); continue; }
+            if (cgone)
+            {
+                // The whole pod may be going away: then it is left out as one, not as a pod with fewer containers.
+                if (!files.Exists(root + relative)) return Vanished(layout, relative, problems, $"pod {uid}");
+                Vanished(layout, relative + "/" + leaf, problems, $"container {id[..12]} of pod {uid}");
+                continue;
+            }
             containers.Add(new ContainerCounters(id, ccpu, cmem) { Pressure = cpsi });
         }
         return new PodCounters(uid, qos, cpu, memory, containers) { Pressure = pressure };
@@ -98,21 +104,27 @@ public sealed class CgroupReader(IHostFileSystem files, byte[] buffer)
                 problems.Add(new(ProblemKind.Missing, file, $"{file}: not found (memory controller not enabled for this cgroup?)"));
             }
             if (usage is { } u)
-                ws = WorkingSet(u, dir + "/memory.stat", layout.Version == 2 ? "inactive_file"u8 : "total_inactive_file"u8, problems);
+            {
+                ws = WorkingSet(u, dir + "/memory.stat", layout.Version == 2 ? "inactive_file"u8 : "total_inactive_file"u8, problems, out notFound);
+                if (notFound)
+                {
+                    if (!files.Exists(dir)) return (null, null, null, true);
+                    problems.Add(new(ProblemKind.Missing, dir + "/memory.stat", $"{dir}/memory.stat: not found; no working set"));
+                }
+            }
         }
         if (layout.Version == 2) psi = ReadPressure(layout.CpuRoot + relative, problems);
         return (cpu, ws, psi, false);
     }
 
-    /// <summary>usage − inactive_file, clamped at 0 (cAdvisor). Without a readable memory.stat there is no working set.</summary>
-    public long? WorkingSet(long usage, string memoryStatPath, ReadOnlySpan<byte> inactiveKey, List<SampleProblem> problems)
+    /// <summary>
+    /// usage − inactive_file, clamped at 0 (cAdvisor). Without a readable memory.stat there is no working set.
+    /// A missing memory.stat is left to the caller (<paramref name="notFound"/>): it may mean the cgroup vanished.
+    /// </summary>
+    public long? WorkingSet(long usage, string memoryStatPath, ReadOnlySpan<byte> inactiveKey, List<SampleProblem> problems, out bool notFound)
     {
         var r = files.Read(memoryStatPath, buffer);
-        if (!Report(r, memoryStatPath, problems, out var notFound))
-        {
-            if (notFound) problems.Add(new(ProblemKind.Missing, memoryStatPath, $"{memoryStatPath}: not found; no working set"));
-            return null;
-        }
+        if (!Report(r, memoryStatPath, problems, out notFound)) return null;
         var s = CgroupText.ParseFlatKeyed(buffer.AsSpan(0, r.Length), inactiveKey, out var inactive);
         if (s != ParseStatus.Ok)
         {

@@ -43,7 +43,7 @@ public sealed class NodeTotalsReader(IHostFileSystem files, byte[] buffer, Cgrou
             var local = new List<SampleProblem>();
             long? ws = layout.Version == 2 ? RootWorkingSetV2(root + "/memory.stat", local)
                 : cgroups.ReadValue(root + "/memory.usage_in_bytes", local, out _) is { } usage
-                    ? cgroups.WorkingSet(usage, root + "/memory.stat", "total_inactive_file"u8, local) : null;
+                    ? cgroups.WorkingSet(usage, root + "/memory.stat", "total_inactive_file"u8, local, out _) : null;
             if (ws is not null) return (ws, "cgroup");
             // The v2 root has memory.stat only on newer kernels: its absence is normal, not a problem.
             if (layout.Version == 1 || local.Exists(p => p.Kind != ProblemKind.Missing)) problems.AddRange(local);

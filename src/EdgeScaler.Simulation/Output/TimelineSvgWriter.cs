@@ -11,7 +11,7 @@ using EdgeScaler.Simulation.Engine;
 /// </summary>
 public static class TimelineSvgWriter
 {
-    private const int Width = 1100, Left = 70, Right = 190, PlotHeight = 230, Gap = 70, Top = 70;
+    private const int Width = 1100, Left = 70, Right = 190, PlotHeight = 230, Gap = 70, Top = 95;
     private static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
 
     public static void Write(RunResult run, TextWriter w) => w.Write(Render(run));
@@ -57,7 +57,7 @@ public static class TimelineSvgWriter
         {
             var y = YT(c);
             sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Left + plotWidth}\" y1=\"{F(y)}\" y2=\"{F(y)}\" stroke=\"{color}\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n");
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + plotWidth + 6}\" y=\"{F(y + 4)}\" fill=\"{color}\">{Esc(label)} {F(c)} °C</text>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + 6}\" y=\"{F(y - 4)}\" fill=\"{color}\" font-size=\"11\">{Esc(label)} {F(c)} °C</text>\n");
         }
         Polyline(sb, idx.Select(i => (X(i), YT(ticks[i].AmbientCelsius))), "#777", "4 3", 1.5);
         for (var n = 0; n < run.NodeNames.Count; n++)
@@ -113,10 +113,12 @@ public static class TimelineSvgWriter
     /// <summary>The limit lines worth drawing: each board's throttle points and each distinct hot limit.</summary>
     private static List<(string Label, double Celsius, string Color)> LimitLines(RunResult run)
     {
-        var lines = new List<(string, double, string)>();
+        var lines = new List<(string Label, double Celsius, string Color)>();
         void Add(string label, double c, string color)
         {
-            if (!lines.Any(l => Math.Abs(l.Item2 - c) < 0.01)) lines.Add((label, c, color));
+            var i = lines.FindIndex(l => Math.Abs(l.Celsius - c) < 0.01);
+            if (i < 0) lines.Add((label, c, color));
+            else if (!lines[i].Label.Contains(label, StringComparison.Ordinal)) lines[i] = (lines[i].Label + " · " + label, c, lines[i].Color);
         }
         foreach (var hot in run.Ticks[^1].Nodes.Select(n => n.HotLimitCelsius).Where(double.IsFinite).Distinct()) Add("hot limit", hot, "#e67e00");
         foreach (var board in run.Scenario.Nodes.Select(n => n.Board).Distinct())

@@ -47,7 +47,7 @@ public sealed record ScalingRulesSpec(int? StabilizationWindowSeconds, string? S
 
 public sealed record BehaviorSpec(ScalingRulesSpec? ScaleUp, ScalingRulesSpec? ScaleDown);
 
-public sealed record HpaSpec(
+public sealed record ScenarioHpa(
     int MinReplicas,
     int MaxReplicas,
     int TargetCpuUtilization,
@@ -67,4 +67,4 @@ public sealed record WorkloadSpec(
     int InitialReplicas,
     PodSpec Pod,
     Curve Demand,
-    HpaSpec Hpa);
+    ScenarioHpa Hpa);

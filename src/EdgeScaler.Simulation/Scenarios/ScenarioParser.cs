@@ -150,7 +150,7 @@ public static class ScenarioParser
         return new PodSpec(req.Value, limit, memReq, memUse, idle / 1000.0, startup, readiness);
     }
 
-    private static HpaSpec? ReadHpa(JsonElement e, string p, JsonWalker w)
+    private static ScenarioHpa? ReadHpa(JsonElement e, string p, JsonWalker w)
     {
         if (!w.Object(e, p, "minReplicas", "maxReplicas", "targetCpuUtilization", "thermalPolicy", "behavior")) return null;
         var min = w.Int(e, p, "minReplicas", min: 1, max: 1000) ?? 1;
@@ -164,7 +164,7 @@ public static class ScenarioParser
                 JsonWalker.TryGet(b, "scaleUp", out var up) ? ReadRules(up, $"{p}.behavior.scaleUp", w) : null,
                 JsonWalker.TryGet(b, "scaleDown", out var down) ? ReadRules(down, $"{p}.behavior.scaleDown", w) : null);
         if (max is null) return null;
-        return new HpaSpec(min, max.Value, target, policy, behavior);
+        return new ScenarioHpa(min, max.Value, target, policy, behavior);
     }
 
     private static ScalingRulesSpec? ReadRules(JsonElement e, string p, JsonWalker w)

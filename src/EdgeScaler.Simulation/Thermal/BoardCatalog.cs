@@ -1,7 +1,7 @@
 namespace EdgeScaler.Simulation.Thermal;
 
 /// <summary>
-/// Thermal-model parameters per board id (ids as in <c>boards/&lt;id&gt;/</c>). Kept here, not in the board profiles,
+/// Thermal-model parameters per board id (the ids of the profiles in <c>boards/&lt;id&gt;/profile.json</c>). Kept here, not in the board profiles,
 /// because they describe a simulated board, not how to read a real one; a scenario can override any number per node.
 ///
 /// How the numbers were derived (estimates, good to ±20 %; a first-order model cannot be more precise anyway):
@@ -24,7 +24,7 @@ public static class BoardCatalog
     private const long GiB = 1L << 30;
 
     public static readonly BoardThermalModel RaspberryPi3BPlus = new(
-        "rpi3bplus", "Raspberry Pi 3 Model B+", Cores: 4, MemoryBytes: 1 * GiB,
+        "rpi-3bplus", "Raspberry Pi 3 Model B+", Cores: 4, MemoryBytes: 1 * GiB,
         IdleWatts: 1.9, FullLoadWatts: 5.1,
         new Dictionary<Cooling, CoolingParameters>
         {
@@ -36,7 +36,7 @@ public static class BoardCatalog
         "Pi Dramble power benchmarks (350/980 mA at 5 V); raspberrypi/documentation frequency-management.adoc (soft limit 60 °C → 1.2 GHz, 80/85 °C)");
 
     public static readonly BoardThermalModel RaspberryPi4 = new(
-        "rpi4", "Raspberry Pi 4 Model B", Cores: 4, MemoryBytes: 4 * GiB,
+        "rpi-4b", "Raspberry Pi 4 Model B", Cores: 4, MemoryBytes: 4 * GiB,
         IdleWatts: 2.7, FullLoadWatts: 6.4,
         new Dictionary<Cooling, CoolingParameters>
         {
@@ -48,7 +48,7 @@ public static class BoardCatalog
         "Pi Dramble power benchmarks (540/1280 mA at 5 V); raspberrypi.com 'Thermal testing Raspberry Pi 4'; frequency-management.adoc (DVFS 1500/1000/750/600 MHz, 80/85 °C, no soft limit)");
 
     public static readonly BoardThermalModel RaspberryPi5 = new(
-        "rpi5", "Raspberry Pi 5", Cores: 4, MemoryBytes: 8 * GiB,
+        "rpi-5", "Raspberry Pi 5", Cores: 4, MemoryBytes: 8 * GiB,
         IdleWatts: 2.7, FullLoadWatts: 7.0,
         new Dictionary<Cooling, CoolingParameters>
         {
@@ -71,14 +71,28 @@ public static class BoardCatalog
         new ThrottleSpec(ThrottleAuthority.KernelCpufreq, [2400, 2208, 2016, 1800, 1608, 1416], 85, 95),
         "Published Orange Pi 5 / Rock 5B reviews (≈3 W idle, ≈10 W all cores); torvalds/linux rk3588-base.dtsi (85 °C passive trip, 115 °C critical); A76 OPP table 1416–2400 MHz");
 
-    public static readonly IReadOnlyList<BoardThermalModel> All = [RaspberryPi3BPlus, RaspberryPi4, RaspberryPi5, Rk3588];
+    /// <summary>Compute Module 4: the same BCM2711 as the Pi 4; on a carrier board without a heatsink it runs a little hotter.</summary>
+    public static readonly BoardThermalModel RaspberryPiCm4 = RaspberryPi4 with
+    {
+        BoardId = "rpi-cm4",
+        DisplayName = "Raspberry Pi Compute Module 4",
+        CoolingOptions = new Dictionary<Cooling, CoolingParameters>
+        {
+            [Cooling.None] = new(10.5, 150),
+            [Cooling.Heatsink] = new(6.0, 400),
+            [Cooling.Fan] = new(3.5, 150),
+        },
+        Sources = "As the Pi 4 (same BCM2711, same firmware limits); smaller board area → higher bare resistance (estimate)",
+    };
+
+    public static readonly IReadOnlyList<BoardThermalModel> All = [RaspberryPi3BPlus, RaspberryPi4, RaspberryPiCm4, RaspberryPi5, Rk3588];
 
     /// <summary>Other names a scenario may use for the same board (profile directories, marketing names).</summary>
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["pi3bplus"] = "rpi3bplus", ["rpi3b+"] = "rpi3bplus", ["raspberrypi3bplus"] = "rpi3bplus", ["rpi-3b-plus"] = "rpi3bplus",
-        ["pi4"] = "rpi4", ["raspberrypi4"] = "rpi4", ["rpi-4b"] = "rpi4", ["rpi4b"] = "rpi4", ["cm4"] = "rpi4", ["rpi-cm4"] = "rpi4",
-        ["pi5"] = "rpi5", ["raspberrypi5"] = "rpi5", ["rpi-5"] = "rpi5",
+        ["rpi3bplus"] = "rpi-3bplus", ["pi3bplus"] = "rpi-3bplus", ["rpi-3b+"] = "rpi-3bplus",
+        ["rpi4"] = "rpi-4b", ["pi4"] = "rpi-4b", ["rpi-4"] = "rpi-4b", ["cm4"] = "rpi-cm4",
+        ["rpi5"] = "rpi-5", ["pi5"] = "rpi-5",
         ["orangepi5"] = "rk3588", ["rock5b"] = "rk3588", ["rk3588s"] = "rk3588",
     };
 

@@ -1,0 +1,282 @@
+namespace EdgeScaler.Scaler;
+
+using EdgeScaler.Core.Hpa;
+using EdgeScaler.Core.Metrics;
+using EdgeScaler.Core.Scaling;
+using EdgeScaler.Kubernetes.Rest;
+using EdgeScaler.Scaler.Kube;
+using EdgeScaler.Scaler.Metrics;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+public sealed partial class HpaController
+{
+    /// <summary>What one pass reads once for all HPAs: pods by namespace and the cluster view's pod usage.</summary>
+    internal sealed class PassContext
+    {
+        public PassContext(IClusterMetrics metrics, IEnumerable<V1Pod> pods)
+        {
+            Usage = new ClusterPodMetrics(metrics);
+            foreach (var pod in pods)
+                {
+                    var ns = pod.Metadata.NamespaceProperty ?? "";
+                    if (!PodsByNamespace.TryGetValue(ns, out var list)) PodsByNamespace[ns] = list = [];
+                    list.Add(pod);
+                }
+        }
+
+        public ClusterPodMetrics Usage { get; }
+        public Dictionary<string, List<V1Pod>> PodsByNamespace { get; } = new(StringComparer.Ordinal);
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+
+    private static IReadOnlyDictionary<string, string> LabelsOf(V1Pod pod) =>
+        pod.Metadata.Labels as IReadOnlyDictionary<string, string> ?? (pod.Metadata.Labels is { } l ? new Dictionary<string, string>(l) : NoLabels);
+
+    private async Task ReconcileOneAsync(V2HorizontalPodAutoscaler hpa, HpaRef key, PassContext pass, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var core = HpaModelMapper.ToCore(hpa);
+        var uid = hpa.Metadata.Uid ?? "";
+        var involved = new V1ObjectReference
+        {
+            Kind = "HorizontalPodAutoscaler",
+            ApiVersion = "autoscaling/v2",
+            Name = key.Name,
+            NamespaceProperty = key.Namespace,
+            Uid = uid,
+            ResourceVersion = hpa.Metadata.ResourceVersion,
+        };
+        ObserveForeignStatus(hpa, key, now);
+        var target = $"{core.Spec.ScaleTargetRef.Kind}/{core.Spec.ScaleTargetRef.Name}";
+
+        // 1. The target's /scale.
+        string scalePath;
+        V1Scale scale;
+        try
+        {
+            scalePath = await _scales.ScalePathAsync(key.Namespace, core.Spec.ScaleTargetRef.ApiVersion, core.Spec.ScaleTargetRef.Kind, core.Spec.ScaleTargetRef.Name, ct).ConfigureAwait(false);
+            scale = await _scales.GetAsync(scalePath, ct).ConfigureAwait(false);
+        }
+        catch (KubeApiException e)
+        {
+            var message = $"the HPA controller was unable to get the target's current scale: {e.ApiMessage}";
+            await _events.RecordAsync(involved, "Warning", HpaConditions.FailedGetScale, message, ct).ConfigureAwait(false);
+            var failedStatus = CopyStatus(hpa.Status);
+            SetCondition(failedStatus, HpaConditions.FailedGetScaleCondition(e.ApiMessage), now);
+            await WriteStatusAsync(hpa, key, failedStatus, ct).ConfigureAwait(false);
+            Publish(new ScaleDecision(key, now, hpa.Status?.CurrentReplicas ?? 0, hpa.Status?.CurrentReplicas ?? 0, hpa.Status?.CurrentReplicas ?? 0, ScaleMode.Auto, message));
+            return;
+        }
+        var current = scale.Spec?.Replicas ?? 0;
+        var scaleInfo = new ScaleInfo(current, scale.Status?.Replicas ?? 0, scale.Status?.Selector);
+        if (_fights.ObserveReplicas(key, target, current, now) is { } fight) await WarnFightAsync(involved, fight, ct).ConfigureAwait(false);
+
+        // 2-4. Pods, metrics, the algorithm and EdgeScaler's policy.
+        var history = _histories.TryGetValue(key, out var h) && h.Uid == uid ? h.History : HpaHistory.Empty;
+        var (input, pods) = PrepareInput(key, core, scaleInfo, pass, history, now);
+        if (NeedsCustomMetrics(core))
+            input = input with { Metrics = await WithCustomMetricsAsync((HpaMetricsSnapshot)input.Metrics, core, scaleInfo, ct).ConfigureAwait(false) };
+        var (result, outcome) = Decide(core, input, pods);
+        var desired = outcome.Desired;
+        var conditions = result.Conditions.ToList();
+        // The history without the rescale the algorithm assumed; the real rescale (if any) is stored below.
+        var historyAfter = result.HistoryAfter with { ScaleUpEvents = history.ScaleUpEvents, ScaleDownEvents = history.ScaleDownEvents };
+        DateTimeOffset? lastScaleTime = hpa.Status?.LastScaleTime is { } lst ? new DateTimeOffset(DateTime.SpecifyKind(lst, DateTimeKind.Utc)) : null;
+
+        foreach (var ev in result.Events)
+            if (ev.Reason != HpaConditions.SuccessfulRescale)
+                await _events.RecordAsync(involved, ev.Type, ev.Reason, ev.Message, ct).ConfigureAwait(false);
+
+        // 5. Write /scale (only while we hold the lease; checked right before the write).
+        if (desired != current)
+        {
+            if (!_elector.HoldsLease) return;
+            try
+            {
+                await _scales.UpdateAsync(scalePath, scale, desired, ct).ConfigureAwait(false);
+                _fights.RecordWrite(key, desired);
+                conditions = [.. HpaConditions.With(conditions, HpaConditions.SucceededRescaleCondition(desired))];
+                historyAfter = Normalization.StoreScaleEvent(historyAfter, core.Spec.Behavior, current, desired, now);
+                lastScaleTime = now;
+                var reason = outcome.Mode == ScaleMode.Auto ? outcome.Reason : $"{outcome.Reason} (HPA recommended {result.DesiredReplicas})";
+                await _events.RecordAsync(involved, "Normal", HpaConditions.SuccessfulRescale, $"New size: {desired}; reason: {reason}", ct).ConfigureAwait(false);
+                _log.LogInformation("Scaled {Target} of HPA {Hpa} from {Current} to {Desired}: {Reason}", target, key, current, desired, reason);
+            }
+            catch (KubeApiException e)
+            {
+                conditions = [.. HpaConditions.With(conditions, HpaConditions.FailedUpdateScaleCondition(e.ApiMessage))];
+                await _events.RecordAsync(involved, "Warning", HpaConditions.FailedRescale, $"New size: {desired}; reason: {outcome.Reason}; error: {e.ApiMessage}", ct).ConfigureAwait(false);
+                if (e.IsConflict && _fights.ObserveConflict(key, target, now) is { } conflictFight) await WarnFightAsync(involved, conflictFight, ct).ConfigureAwait(false);
+                desired = current;
+            }
+        }
+        _histories[key] = (uid, historyAfter);
+
+        // 6. Status, only when it changed.
+        var status = HpaModelMapper.ToStatus(result, current, desired, conditions, lastScaleTime, hpa.Status?.ObservedGeneration, now);
+        await WriteStatusAsync(hpa, key, status, ct).ConfigureAwait(false);
+        Publish(new ScaleDecision(key, now, current, result.DesiredReplicas, desired, outcome.Mode, outcome.Reason));
+    }
+
+    /// <summary>
+    /// Everything the algorithm reads for one HPA, from the pass's caches (no IO): the pods the Scale's selector
+    /// matches (an unparseable selector leaves none; the algorithm reports InvalidSelector), the HPAs that select
+    /// them too, and resource metrics from the cluster view.
+    /// </summary>
+    internal (HpaInput Input, List<PodInfo> Pods) PrepareInput(HpaRef key, HpaObject core, ScaleInfo scale, PassContext pass, HpaHistory history, DateTimeOffset now)
+    {
+        var pods = new List<PodInfo>();
+        var selectingHpas = new List<HpaRef>();
+        if (!string.IsNullOrEmpty(scale.Selector) && Core.Hpa.Selector.TryParse(scale.Selector, out var selector, out _))
+        {
+            _selectors[key] = selector;
+            var matched = new List<V1Pod>();
+            if (pass.PodsByNamespace.TryGetValue(key.Namespace, out var nsPods))
+                foreach (var pod in nsPods)
+                    if (selector.Matches(LabelsOf(pod))) matched.Add(pod);
+            foreach (var pod in matched) pods.Add(PodInfoOf(pod));
+            selectingHpas = SelectingHpas(key, matched);
+        }
+        else
+        {
+            _selectors.Remove(key);
+        }
+
+        IReadOnlyList<PodUsageSample>? podMetrics = null;
+        string? podMetricsError = null;
+        foreach (var m in core.Spec.EffectiveMetrics)
+        {
+            if (m.Type is not (MetricSourceType.Resource or MetricSourceType.ContainerResource)) continue;
+            if (pass.Usage.HasRates) podMetrics = pass.Usage.For(core.Ref.Namespace, pods);
+            else podMetricsError = "the cluster view has no rates yet (waiting for a second sample)";
+            break;
+        }
+        var snapshot = new HpaMetricsSnapshot { PodMetrics = podMetrics, PodMetricsError = podMetricsError };
+        var input = new HpaInput(core, scale, pods, snapshot, history, now) { Settings = Settings, SelectingHpas = selectingHpas };
+        return (input, pods);
+    }
+
+    /// <summary>Upstream's algorithm, then EdgeScaler's policy (pure).</summary>
+    internal (HpaResult Result, PolicyOutcome Outcome) Decide(HpaObject core, HpaInput input, IReadOnlyList<PodInfo> pods)
+    {
+        var result = HpaReconciler.Reconcile(input);
+        return (result, _policy.Decide(core, result, pods, input.Now));
+    }
+
+    private static bool NeedsCustomMetrics(HpaObject core)
+    {
+        foreach (var m in core.Spec.EffectiveMetrics)
+            if (m.Type is MetricSourceType.Pods or MetricSourceType.Object or MetricSourceType.External) return true;
+        return false;
+    }
+
+    private async Task<HpaMetricsSnapshot> WithCustomMetricsAsync(HpaMetricsSnapshot snapshot, HpaObject core, ScaleInfo scale, CancellationToken ct)
+    {
+        var custom = new Dictionary<string, IReadOnlyList<CustomMetricValue>>(StringComparer.Ordinal);
+        var external = new Dictionary<string, IReadOnlyList<ExternalMetricValue>>(StringComparer.Ordinal);
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        await _customMetrics.FillAsync(core.Ref.Namespace, scale.Selector, core.Spec.EffectiveMetrics, custom, external, errors, ct).ConfigureAwait(false);
+        return new HpaMetricsSnapshot { PodMetrics = snapshot.PodMetrics, PodMetricsError = snapshot.PodMetricsError, Custom = custom, External = external, Errors = errors };
+    }
+
+    /// <summary>PodInfo for a pod, mapped again only when the pod changed (its resourceVersion).</summary>
+    private PodInfo PodInfoOf(V1Pod pod)
+    {
+        var uid = pod.Metadata.Uid ?? pod.Metadata.Name;
+        var rv = pod.Metadata.ResourceVersion ?? "";
+        if (_podCache.TryGetValue(uid, out var cached) && cached.ResourceVersion == rv) return cached.Info;
+        var info = HpaModelMapper.ToCore(pod);
+        if (_podCache.Count > 50_000) _podCache.Clear();
+        _podCache[uid] = (rv, info);
+        return info;
+    }
+
+    /// <summary>
+    /// HPAs (this one included) whose last known selector matches any of this HPA's pods: more than one is
+    /// upstream's AmbiguousSelector. Pods of one workload share their labels, so each distinct label set is
+    /// checked once.
+    /// </summary>
+    private List<HpaRef> SelectingHpas(HpaRef self, List<V1Pod> pods)
+    {
+        var result = new List<HpaRef> { self };
+        if (pods.Count == 0) return result;
+        var distinct = new List<IReadOnlyDictionary<string, string>>();
+        foreach (var pod in pods)
+        {
+            var labels = LabelsOf(pod);
+            var seen = false;
+            foreach (var d in distinct)
+                if (SameLabels(d, labels)) { seen = true; break; }
+            if (!seen) distinct.Add(labels);
+        }
+        foreach (var (other, selector) in _selectors)
+        {
+            if (other == self || other.Namespace != self.Namespace) continue;
+            foreach (var labels in distinct)
+                if (selector.Matches(labels)) { result.Add(other); break; }
+        }
+        return result;
+    }
+
+    private static bool SameLabels(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a.Count != b.Count) return false;
+        foreach (var (k, v) in a)
+            if (!b.TryGetValue(k, out var bv) || bv != v) return false;
+        return true;
+    }
+
+    private async Task WriteStatusAsync(V2HorizontalPodAutoscaler hpa, HpaRef key, V2HorizontalPodAutoscalerStatus status, CancellationToken ct)
+    {
+        try
+        {
+            var written = await _statusWriter.WriteIfChangedAsync(hpa, status, ct).ConfigureAwait(false);
+            if (written is not null && long.TryParse(written.Metadata.ResourceVersion, out var rv))
+                _ourStatus[key] = (rv, KubernetesJson.Serialize(written.Status));
+        }
+        catch (KubeApiException e)
+        {
+            _log.LogWarning("Could not write status of HPA {Hpa}: {Error}", key, e.ApiMessage);
+        }
+    }
+
+    /// <summary>The HPA's status moved on past our last write to something we did not write: another HPA controller.</summary>
+    private void ObserveForeignStatus(V2HorizontalPodAutoscaler hpa, HpaRef key, DateTimeOffset now)
+    {
+        if (!_ourStatus.TryGetValue(key, out var ours) || !long.TryParse(hpa.Metadata.ResourceVersion, out var rv) || rv <= ours.ResourceVersion) return;
+        var json = KubernetesJson.Serialize(hpa.Status);
+        if (json == ours.StatusJson) return;
+        _ourStatus.Remove(key);
+        if (_fights.ObserveForeignStatus(key, now) is { } fight) _ = WarnFightAsync(null, fight, CancellationToken.None);
+    }
+
+    private async Task WarnFightAsync(V1ObjectReference? involved, string message, CancellationToken ct)
+    {
+        _log.LogWarning("{Message}", message);
+        if (involved is not null) await _events.RecordAsync(involved, "Warning", "ConflictingScaleWriter", message, ct).ConfigureAwait(false);
+    }
+
+    private static V2HorizontalPodAutoscalerStatus CopyStatus(V2HorizontalPodAutoscalerStatus? status) =>
+        status is null ? new V2HorizontalPodAutoscalerStatus { Conditions = [] }
+            : KubernetesJson.Deserialize<V2HorizontalPodAutoscalerStatus>(KubernetesJson.Serialize(status));
+
+    private static void SetCondition(V2HorizontalPodAutoscalerStatus status, HpaCondition condition, DateTimeOffset now)
+    {
+        status.Conditions ??= [];
+        var existing = status.Conditions.FirstOrDefault(c => c.Type == condition.Type);
+        var v2 = new V2HorizontalPodAutoscalerCondition
+        {
+            Type = condition.Type,
+            Status = condition.Status.ToString(),
+            Reason = condition.Reason,
+            Message = condition.Message,
+            LastTransitionTime = existing is not null && existing.Status == condition.Status.ToString() ? existing.LastTransitionTime : now.UtcDateTime,
+        };
+        if (existing is null) status.Conditions.Add(v2);
+        else status.Conditions[status.Conditions.IndexOf(existing)] = v2;
+    }
+}
