@@ -51,4 +51,16 @@ public sealed record ScaleDecision(
     string Reason)
 {
     public bool IsRescale => DesiredReplicas != CurrentReplicas;
+
+    /// <summary>Worst thermal state among the nodes hosting the HPA's pods (Unknown when none is known).</summary>
+    public Thermal.ThermalState HostingThermalState { get; init; }
+
+    /// <summary>The HPA's thermal policy as written on the wire ("hold", "shed", "ignore").</summary>
+    public string ThermalPolicy { get; init; } = "hold";
+
+    /// <summary>The most replicas the thermal policy allowed (null when it did not constrain).</summary>
+    public int? ThermalCap { get; init; }
+
+    /// <summary>Why the metrics could not be computed, when they could not (the current count is kept).</summary>
+    public string? Error { get; init; }
 }
