@@ -12,5 +12,6 @@ public static class Verbs
         RunCommand.Verb,
         SampleCommand.Verb,
         SimulateCommand.Verb,
+        OverrideCommand.Verb,
     ];
 }
