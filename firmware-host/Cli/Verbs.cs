@@ -11,5 +11,6 @@ public static class Verbs
         CheckConfigCommand.Verb,
         RunCommand.Verb,
         SampleCommand.Verb,
+        ExplainCommand.Verb,
     ];
 }
