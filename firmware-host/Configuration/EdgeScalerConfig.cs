@@ -20,7 +20,7 @@ public sealed class EdgeScalerConfig
 
     public MetricsApiOptions MetricsApi { get; set; } = new();
 
-    public MqttOptions Mqtt { get; set; } = new();
+    public EdgeScaler.Telemetry.TelemetryOptions Mqtt { get; set; } = new();
 
     public PanelOptions Panel { get; set; } = new();
 }

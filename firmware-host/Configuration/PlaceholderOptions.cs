@@ -13,8 +13,5 @@ public sealed class ScalerOptions;
 /// <summary>The `metricsApi` section (placeholder until EdgeScaler.MetricsApi has MetricsApiOptions).</summary>
 public sealed class MetricsApiOptions;
 
-/// <summary>The `mqtt` section (placeholder until EdgeScaler.Telemetry has MqttOptions).</summary>
-public sealed class MqttOptions;
-
 /// <summary>The `panel` section (placeholder until EdgeScaler.Panel has PanelOptions).</summary>
 public sealed class PanelOptions;

@@ -85,27 +85,27 @@ public sealed class CgroupReader(IHostFileSystem files, byte[] buffer)
         if (layout.CpuRoot is { } cpuRoot)
         {
             var dir = cpuRoot + relative;
-            var file = dir + (layout.Version == 2 ? "/cpu.stat" : "/cpuacct.usage");
-            cpu = layout.Version == 2 ? ReadCpuStatNs(file, problems, out var notFound) : ReadValue(file, problems, out notFound);
+            var file = layout.Version == 2 ? "cpu.stat" : "cpuacct.usage";
+            cpu = layout.Version == 2 ? ReadCpuStatNs(dir, file, problems, out var notFound) : ReadValue(dir, file, problems, out notFound);
             if (notFound)
             {
                 if (!files.Exists(dir)) return (null, null, null, true);
-                problems.Add(new(ProblemKind.Missing, file, $"{file}: not found"));
+                problems.Add(new(ProblemKind.Missing, $"{dir}/{file}", $"{dir}/{file}: not found"));
             }
         }
         if (layout.MemoryEnabled && layout.MemoryRoot is { } memRoot)
         {
             var dir = memRoot + relative;
-            var file = dir + (layout.Version == 2 ? "/memory.current" : "/memory.usage_in_bytes");
-            var usage = ReadValue(file, problems, out var notFound);
+            var file = layout.Version == 2 ? "memory.current" : "memory.usage_in_bytes";
+            var usage = ReadValue(dir, file, problems, out var notFound);
             if (notFound)
             {
                 if (!files.Exists(dir)) return (null, null, null, true);
-                problems.Add(new(ProblemKind.Missing, file, $"{file}: not found (memory controller not enabled for this cgroup?)"));
+                problems.Add(new(ProblemKind.Missing, $"{dir}/{file}", $"{dir}/{file}: not found (memory controller not enabled for this cgroup?)"));
             }
             if (usage is { } u)
             {
-                ws = WorkingSet(u, dir + "/memory.stat", layout.Version == 2 ? "inactive_file"u8 : "total_inactive_file"u8, problems, out notFound);
+                ws = WorkingSet(u, dir, layout.Version == 2 ? "inactive_file"u8 : "total_inactive_file"u8, problems, out notFound);
                 if (notFound)
                 {
                     if (!files.Exists(dir)) return (null, null, null, true);
@@ -121,13 +121,14 @@ public sealed class CgroupReader(IHostFileSystem files, byte[] buffer)
     /// usage − inactive_file, clamped at 0 (cAdvisor). Without a readable memory.stat there is no working set.
     /// A missing memory.stat is left to the caller (<paramref name="notFound"/>): it may mean the cgroup vanished.
     /// </summary>
-    public long? WorkingSet(long usage, string memoryStatPath, ReadOnlySpan<byte> inactiveKey, List<SampleProblem> problems, out bool notFound)
+    public long? WorkingSet(long usage, string dir, ReadOnlySpan<byte> inactiveKey, List<SampleProblem> problems, out bool notFound)
     {
-        var r = files.Read(memoryStatPath, buffer);
-        if (!Report(r, memoryStatPath, problems, out notFound)) return null;
+        var r = files.Read(dir, "memory.stat", buffer);
+        if (!Report(r, dir, "memory.stat", problems, out notFound)) return null;
         var s = CgroupText.ParseFlatKeyed(buffer.AsSpan(0, r.Length), inactiveKey, out var inactive);
         if (s != ParseStatus.Ok)
         {
+            var memoryStatPath = dir + "/memory.stat";
             problems.Add(new(ProblemKind.Malformed, memoryStatPath, $"{memoryStatPath}: {System.Text.Encoding.ASCII.GetString(inactiveKey)}: {s.Describe()}; no working set"));
             return null;
         }
@@ -135,14 +136,15 @@ public sealed class CgroupReader(IHostFileSystem files, byte[] buffer)
     }
 
     /// <summary>v2 cpu.stat usage_usec, in nanoseconds.</summary>
-    public long? ReadCpuStatNs(string path, List<SampleProblem> problems, out bool notFound)
+    public long? ReadCpuStatNs(string dir, string file, List<SampleProblem> problems, out bool notFound)
     {
-        var r = files.Read(path, buffer);
-        if (!Report(r, path, problems, out notFound)) return null;
+        var r = files.Read(dir, file, buffer);
+        if (!Report(r, dir, file, problems, out notFound)) return null;
         var s = CgroupText.ParseFlatKeyed(buffer.AsSpan(0, r.Length), "usage_usec"u8, out var usec);
         if (s == ParseStatus.Ok && usec > long.MaxValue / 1000) s = ParseStatus.OutOfRange;
         if (s != ParseStatus.Ok)
         {
+            var path = dir + "/" + file;
             problems.Add(new(ProblemKind.Malformed, path, $"{path}: usage_usec: {s.Describe()}"));
             return null;
         }
@@ -150,13 +152,14 @@ public sealed class CgroupReader(IHostFileSystem files, byte[] buffer)
     }
 
     /// <summary>A single-value file (cpuacct.usage, memory.current, memory.usage_in_bytes).</summary>
-    public long? ReadValue(string path, List<SampleProblem> problems, out bool notFound)
+    public long? ReadValue(string dir, string file, List<SampleProblem> problems, out bool notFound)
     {
-        var r = files.Read(path, buffer);
-        if (!Report(r, path, problems, out notFound)) return null;
+        var r = files.Read(dir, file, buffer);
+        if (!Report(r, dir, file, problems, out notFound)) return null;
         var s = CgroupText.ParseSingle(buffer.AsSpan(0, r.Length), out var v);
         if (s != ParseStatus.Ok)
         {
+            var path = dir + "/" + file;
             problems.Add(new(ProblemKind.Malformed, path, $"{path}: {s.Describe()}"));
             return null;
         }
@@ -166,29 +169,31 @@ public sealed class CgroupReader(IHostFileSystem files, byte[] buffer)
     private PressureTotals? ReadPressure(string dir, List<SampleProblem> problems)
     {
         long? cs = null, cf = null, ms = null, mf = null, ios = null, iof = null;
-        var any = ReadPressureFile(dir + "/cpu.pressure", problems, ref cs, ref cf)
-            | ReadPressureFile(dir + "/memory.pressure", problems, ref ms, ref mf)
-            | ReadPressureFile(dir + "/io.pressure", problems, ref ios, ref iof);
+        var any = ReadPressureFile(dir, "cpu.pressure", problems, ref cs, ref cf)
+            | ReadPressureFile(dir, "memory.pressure", problems, ref ms, ref mf)
+            | ReadPressureFile(dir, "io.pressure", problems, ref ios, ref iof);
         return any ? new PressureTotals(cs, cf, ms, mf, ios, iof) : null;
     }
 
     /// <summary>PSI may be compiled out or off (psi=0): a missing or unsupported file quietly means "no PSI".</summary>
-    private bool ReadPressureFile(string path, List<SampleProblem> problems, ref long? some, ref long? full)
+    private bool ReadPressureFile(string dir, string file, List<SampleProblem> problems, ref long? some, ref long? full)
     {
-        var r = files.Read(path, buffer);
+        var r = files.Read(dir, file, buffer);
         if (!r.Ok) return false;
         var s = CgroupText.ParsePressure(buffer.AsSpan(0, r.Length), out some, out full);
         if (s == ParseStatus.Ok) return true;
+        var path = dir + "/" + file;
         problems.Add(new(ProblemKind.Malformed, path, $"{path}: {s.Describe()}"));
         return false;
     }
 
     /// <summary>Adds a problem for a failed read, except NotFound, which the caller judges. True when the read is usable.</summary>
-    private static bool Report(FileRead r, string path, List<SampleProblem> problems, out bool notFound)
+    private static bool Report(FileRead r, string dir, string file, List<SampleProblem> problems, out bool notFound)
     {
         notFound = r.Status == FileReadStatus.NotFound;
         if (r.Ok) return true;
         if (notFound) return false;
+        var path = dir + "/" + file;
         var kind = r.Status == FileReadStatus.TooLarge ? ProblemKind.Malformed : ProblemKind.Unreadable;
         problems.Add(new(kind, path, $"{path}: {r.Describe()}"));
         return false;

@@ -18,8 +18,8 @@ public sealed class NodeTotalsReader(IHostFileSystem files, byte[] buffer, Cgrou
         {
             var local = new List<SampleProblem>();
             long? ns = layout.Version == 2
-                ? cgroups.ReadCpuStatNs(root + "/cpu.stat", local, out _)
-                : cgroups.ReadValue(root + "/cpuacct.usage", local, out _);
+                ? cgroups.ReadCpuStatNs(root, "cpu.stat", local, out _)
+                : cgroups.ReadValue(root, "cpuacct.usage", local, out _);
             if (ns is not null) return (ns, "cgroup");
             problems.AddRange(local);
         }
@@ -42,8 +42,8 @@ public sealed class NodeTotalsReader(IHostFileSystem files, byte[] buffer, Cgrou
         {
             var local = new List<SampleProblem>();
             long? ws = layout.Version == 2 ? RootWorkingSetV2(root + "/memory.stat", local)
-                : cgroups.ReadValue(root + "/memory.usage_in_bytes", local, out _) is { } usage
-                    ? cgroups.WorkingSet(usage, root + "/memory.stat", "total_inactive_file"u8, local, out _) : null;
+                : cgroups.ReadValue(root, "memory.usage_in_bytes", local, out _) is { } usage
+                    ? cgroups.WorkingSet(usage, root, "total_inactive_file"u8, local, out _) : null;
             if (ws is not null) return (ws, "cgroup");
             // The v2 root has memory.stat only on newer kernels: its absence is normal, not a problem.
             if (layout.Version == 1 || local.Exists(p => p.Kind != ProblemKind.Missing)) problems.AddRange(local);

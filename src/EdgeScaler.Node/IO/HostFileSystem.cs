@@ -1,5 +1,6 @@
 namespace EdgeScaler.Node.IO;
 
+using System.IO.Enumeration;
 using Microsoft.Win32.SafeHandles;
 
 /// <summary>The real file system, with every host path placed under <see cref="Root"/>.</summary>
@@ -22,6 +23,7 @@ public sealed class HostFileSystem : IHostFileSystem
 
     public FileRead Read(string path, Span<byte> buffer)
     {
+        if (NativeFileReader.IsSupported) return NativeFileReader.ReadFile(_prefix, path, buffer);
         SafeFileHandle? handle = null;
         try
         {
@@ -50,12 +52,17 @@ public sealed class HostFileSystem : IHostFileSystem
         finally { handle?.Dispose(); }
     }
 
+    public FileRead Read(string directory, string fileName, Span<byte> buffer) =>
+        NativeFileReader.IsSupported ? NativeFileReader.ReadFile(_prefix, directory, fileName, buffer) : Read(string.Concat(directory, "/", fileName), buffer);
+
     public FileReadStatus List(string directory, List<string> names)
     {
         try
         {
-            foreach (var entry in Directory.EnumerateFileSystemEntries(Resolve(directory)))
-                names.Add(Path.GetFileName(entry));
+            // Names only: no full-path strings to build and throw away.
+            var entries = new FileSystemEnumerable<string>(Resolve(directory), static (ref FileSystemEntry e) => e.FileName.ToString(),
+                new EnumerationOptions { IgnoreInaccessible = false, AttributesToSkip = 0, RecurseSubdirectories = false });
+            foreach (var name in entries) names.Add(name);
             return FileReadStatus.Ok;
         }
         catch (DirectoryNotFoundException) { return FileReadStatus.NotFound; }

@@ -26,7 +26,7 @@ public readonly record struct FileRead(FileReadStatus Status, int Length, string
         FileReadStatus.NotFound => "not found",
         FileReadStatus.PermissionDenied => "permission denied",
         FileReadStatus.TooLarge => "file too large",
-        FileReadStatus.TimedOut => "read timed out",
+        FileReadStatus.TimedOut => Error is null ? "read timed out" : $"read timed out: {Error}",
         _ => Error is null ? "read failed" : $"read failed: {Error}",
     };
 }
@@ -44,6 +44,9 @@ public interface IHostFileSystem
 
     /// <summary>Reads the file into <paramref name="buffer"/> (at most its length).</summary>
     FileRead Read(string path, Span<byte> buffer);
+
+    /// <summary>Reads <paramref name="directory"/>/<paramref name="fileName"/>; lets an implementation skip building the path string.</summary>
+    FileRead Read(string directory, string fileName, Span<byte> buffer) => Read(string.Concat(directory, "/", fileName), buffer);
 
     /// <summary>Adds the names (not paths) of the entries in <paramref name="directory"/> to <paramref name="names"/>.</summary>
     FileReadStatus List(string directory, List<string> names);

@@ -1,0 +1,34 @@
+namespace EdgeScaler.Telemetry.Payloads;
+
+/// <summary>
+/// `&lt;prefix&gt;/events`: one scale action, override or command answer. <see cref="Seq"/> rises by one per node and survives
+/// restarts, so consumers can order events and notice a gap (journal overflow) or a redelivery.
+/// </summary>
+public sealed class TelemetryEvent
+{
+    public int V { get; set; } = 1;
+    public long Seq { get; set; }
+    public DateTimeOffset Ts { get; set; }
+    public string Node { get; set; } = "";
+    /// <summary>scale | override | command.</summary>
+    public string Type { get; set; } = "";
+    /// <summary>namespace/name.</summary>
+    public string Hpa { get; set; } = "";
+    public int? From { get; set; }
+    public int? To { get; set; }
+    public string? Mode { get; set; }
+    /// <summary>For override and command events: mqtt | panel | cli.</summary>
+    public string? Source { get; set; }
+    /// <summary>For override and command events: accepted | rejected.</summary>
+    public string? Result { get; set; }
+    public int? Replicas { get; set; }
+    public DateTimeOffset? Until { get; set; }
+    public string Reason { get; set; } = "";
+}
+
+public static class EventTypes
+{
+    public const string Scale = "scale";
+    public const string Override = "override";
+    public const string Command = "command";
+}
