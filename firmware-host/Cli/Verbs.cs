@@ -11,6 +11,7 @@ public static class Verbs
         CheckConfigCommand.Verb,
         RunCommand.Verb,
         SampleCommand.Verb,
+        SimulateCommand.Verb,
         ExplainCommand.Verb,
     ];
 }

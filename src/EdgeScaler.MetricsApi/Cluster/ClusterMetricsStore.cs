@@ -57,6 +57,27 @@ public sealed class ClusterMetricsStore : IClusterMetrics
 
     public LocalSamples Local => _local;
 
+    /// <summary>
+    /// Takes the node sampler's rates (pods by UID, containers by runtime ID) and names them through the pod
+    /// inventory. Pods the inventory does not know yet (just started) are left out and trigger a relist; pods
+    /// that are not Running or miss a container's rate are left out, never reported as zero.
+    /// </summary>
+    public void UpdateLocal(NodeRates rates, PodInventory? inventory)
+    {
+        var node = rates.NodeUsage is { } usage
+            ? new NodeUsage(NodeName, rates.Timestamp, rates.Window, usage) { Labels = inventory?.NodeLabels ?? PodRef.EmptyLabels }
+            : null;
+        var pods = new List<PodUsage>(rates.Pods.Count);
+        foreach (var p in rates.Pods)
+        {
+            if (inventory is null) break;
+            if (!inventory.TryGet(p.Uid, out var identity)) { inventory.NoteUnknownPod(p.Uid); continue; }
+            if (!identity.IsRunning) continue;
+            if (p.ToPodUsage(identity.Ref, NodeName, rates.Timestamp, rates.Window, identity.Containers) is { } named) pods.Add(named);
+        }
+        SetLocal(node, pods);
+    }
+
     /// <summary>This agent's own samples as peers read them (rendered once per update).</summary>
     public byte[] LocalSamplesJson() => _localJson ??= _local.ToJson();
 

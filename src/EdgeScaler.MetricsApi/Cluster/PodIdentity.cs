@@ -36,15 +36,8 @@ public sealed record PodIdentity(PodRef Ref, string Phase, IReadOnlyList<(string
             if (Str(c, "containerID") is not { Length: > 0 } id || Str(c, "name") is not { Length: > 0 } name) continue;
             // Only running containers have a live cgroup: a finished init container must not hold the pod back.
             if (!c.TryGetProperty("state", out var state) || !state.TryGetProperty("running", out _)) continue;
-            into.Add((StripScheme(id), name));
+            into.Add((ContainerIds.Normalize(id), name));
         }
-    }
-
-    // PENDING-MERGE: Core.Metrics.ContainerIds.Normalize once the node helper's contract lands.
-    private static string StripScheme(string id)
-    {
-        var i = id.IndexOf("://", StringComparison.Ordinal);
-        return i >= 0 ? id[(i + 3)..] : id;
     }
 
     private static string? Str(JsonElement e, string name) =>

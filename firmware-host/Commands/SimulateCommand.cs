@@ -1,0 +1,111 @@
+namespace EdgeScaler.Host.Commands;
+
+using System.Globalization;
+using EdgeScaler.Host.Cli;
+using EdgeScaler.Simulation;
+using EdgeScaler.Simulation.Model;
+using EdgeScaler.Simulation.Scenarios;
+
+/// <summary>`edgescaler simulate`: a digital twin of a board cluster driving the real Scaler, metrics API, MQTT and panel.</summary>
+public static class SimulateCommand
+{
+    public static readonly Verb Verb = new("simulate", "Run a simulated ARM cluster (thermal model + workloads) against the real Scaler",
+        """
+        Usage: edgescaler simulate [--scenario FILE|NAME] [--duration 2h] [--speed 60|max] [--out DIR]
+                                   [--seed N] [--policy hold|shed|ignore]
+                                   [--metrics-address 127.0.0.1:PORT] [--mqtt mqtt://host:port] [--hold-open]
+
+        Simulates a cluster of boards (thermal model, firmware throttling, pods, a workload's demand)
+        and drives the real EdgeScaler parts with it: the HPA algorithm and thermal policy, the
+        metrics.k8s.io API, MQTT telemetry and the virtual panel. With no options it runs the built-in
+        default scenario: four bare Raspberry Pi 4 boards, a load spike on a heatwave afternoon.
+
+        Results in --out: timeline.csv (one row per simulated second), timeline.svg (temperatures with
+        limits, replicas, demand vs served) and summary.md (the same run under ignore, hold and shed).
+
+        Options:
+          --scenario FILE|NAME   A scenario file (format: boards/scenarios/README.md) or a built-in name.
+          --list-scenarios       List the built-in scenarios and exit.
+          --duration D           Simulated time to run, e.g. 30m, 2h (default: the scenario's).
+          --speed N|max          Simulated seconds per wall second (default: 60 on a terminal, max otherwise).
+          --out DIR              Where to write results (default: ./sim-out).
+          --seed N               Random seed (default: the scenario's); same seed, same timeline.
+          --policy P             Force one thermal policy on every workload for the main run:
+                                 hold (block scale-up on hot nodes), shed (also scale down), ignore (plain HPA).
+          --metrics-address A    Serve the metrics API on this loopback address (default: 127.0.0.1, free port).
+                                 Try: kubectl --server https://A --insecure-skip-tls-verify --token=sim \
+                                        get --raw /apis/metrics.k8s.io/v1beta1/pods
+                                 (any token works; without one kubectl prompts for a username)
+          --mqtt URL             Publish telemetry to this broker instead of an embedded one.
+          --hold-open            Keep the metrics API and broker running after the run until Ctrl+C.
+          --no-compare           Skip the ignore/hold/shed comparison runs.
+
+        Exit status: 0 done, 1 interrupted, 2 bad options or scenario.
+        """ + "\n", RunAsync);
+
+    private static async Task<int> RunAsync(VerbContext ctx)
+    {
+        var args = ctx.Parse(["scenario", "duration", "speed", "out", "seed", "policy", "metrics-address", "mqtt"], ["hold-open", "no-compare", "list-scenarios"]);
+        args.ExpectPositionals(0, 0);
+        if (args.Has("list-scenarios"))
+        {
+            foreach (var name in ScenarioLibrary.Names)
+                ctx.Out.WriteLine($"{name}{(name == ScenarioLibrary.DefaultName ? " (default)" : "")}");
+            return ExitCodes.Ok;
+        }
+        var interactive = ReferenceEquals(ctx.Out, Console.Out) && !Console.IsOutputRedirected;
+        var options = Bind(args, interactive);
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await new SimulationHost(options, RealParts.Create(), ctx.Out, ctx.Error, interactive).RunAsync(cancel.Token);
+        }
+        finally { Console.CancelKeyPress -= onCancel; }
+    }
+
+    internal static SimulationOptions Bind(Args args, bool interactive)
+    {
+        var o = new SimulationOptions { Scenario = args.Get("scenario"), OutDir = args.GetOr("out", "sim-out"), HoldOpen = args.Has("hold-open"), NoCompare = args.Has("no-compare") };
+        if (args.Get("duration") is { } d)
+        {
+            if (!SimDuration.TryParse(d, out var t) || t <= TimeSpan.Zero) throw new UsageException($"--duration: expected a duration like 30m or 2h, got '{d}'");
+            o.Duration = t;
+        }
+        var speed = args.Get("speed") ?? (interactive ? "60" : "max");
+        if (speed != "max")
+        {
+            if (!double.TryParse(speed, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || !(s > 0) || double.IsInfinity(s))
+                throw new UsageException($"--speed: expected a positive number or 'max', got '{speed}'");
+            o.Speed = s;
+        }
+        if (args.Get("seed") is { } seed)
+        {
+            if (!ulong.TryParse(seed, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) throw new UsageException($"--seed: expected a non-negative whole number, got '{seed}'");
+            o.Seed = n;
+        }
+        if (args.Get("policy") is { } p)
+        {
+            o.Policy = p switch
+            {
+                "hold" => ThermalPolicyName.Hold,
+                "shed" => ThermalPolicyName.Shed,
+                "ignore" => ThermalPolicyName.Ignore,
+                _ => throw new UsageException($"--policy: expected hold, shed or ignore, got '{p}'"),
+            };
+        }
+        if (args.Get("metrics-address") is { } a)
+        {
+            if (!SimulationAddresses.TryParseLoopback(a, out _, out var why)) throw new UsageException($"--metrics-address: {why}");
+            o.MetricsAddress = a;
+        }
+        if (args.Get("mqtt") is { } m)
+        {
+            if (!SimulationAddresses.TryParseMqtt(m, out _, out _, out var why)) throw new UsageException($"--mqtt: {why}");
+            o.Mqtt = m;
+        }
+        return o;
+    }
+}
