@@ -12,6 +12,7 @@ public static class Verbs
         RunCommand.Verb,
         SampleCommand.Verb,
         SimulateCommand.Verb,
+        OverrideCommand.Verb,
         ExplainCommand.Verb,
     ];
 }

@@ -13,10 +13,10 @@ public static class AgentComposition
     {
         builder.AddHostBasics(config);
         builder.AddNodeSampling(config.Node);
+        builder.AddScaler(config.Scaler, config.Kubernetes);
         builder.AddMqttTelemetry(config.Mqtt);
         // Next areas, one line each, e.g.:
         // builder.AddMetricsApi(config.MetricsApi);
-        // builder.AddScaler(config.Scaler, config.Kubernetes);
         // builder.AddPanel(config.Panel);
         return builder;
     }

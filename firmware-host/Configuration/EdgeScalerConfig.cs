@@ -14,9 +14,9 @@ public sealed class EdgeScalerConfig
 
     public EdgeScaler.Node.NodeOptions Node { get; set; } = new();
 
-    public KubernetesOptions Kubernetes { get; set; } = new();
+    public EdgeScaler.Kubernetes.KubernetesOptions Kubernetes { get; set; } = new();
 
-    public ScalerOptions Scaler { get; set; } = new();
+    public EdgeScaler.Scaler.ScalerOptions Scaler { get; set; } = new();
 
     public MetricsApiOptions MetricsApi { get; set; } = new();
 

@@ -4,12 +4,6 @@ namespace EdgeScaler.Host.Configuration.Placeholders;
 // EdgeScalerConfig at `<Area>Options` in its own library, then deletes the class here. Until then a section
 // accepts no keys, so nothing the code ignores can be written into it unnoticed.
 
-/// <summary>The `kubernetes` section (placeholder until EdgeScaler.Kubernetes has KubernetesOptions).</summary>
-public sealed class KubernetesOptions;
-
-/// <summary>The `scaler` section (placeholder until EdgeScaler.Scaler has ScalerOptions).</summary>
-public sealed class ScalerOptions;
-
 /// <summary>The `metricsApi` section (placeholder until EdgeScaler.MetricsApi has MetricsApiOptions).</summary>
 public sealed class MetricsApiOptions;
 

@@ -2,6 +2,7 @@ namespace EdgeScaler.Scaler;
 
 using EdgeScaler.Core.Hpa;
 using EdgeScaler.Core.Metrics;
+using EdgeScaler.Core.Overrides;
 using EdgeScaler.Core.Scaling;
 using EdgeScaler.Kubernetes.Rest;
 using EdgeScaler.Scaler.Kube;
@@ -15,19 +16,51 @@ public sealed partial class HpaController
     /// <summary>What one pass reads once for all HPAs: pods by namespace and the cluster view's pod usage.</summary>
     internal sealed class PassContext
     {
+        private readonly Dictionary<(string Ns, string Key, string Value), List<V1Pod>> _byLabel = [];
+
         public PassContext(IClusterMetrics metrics, IEnumerable<V1Pod> pods)
         {
             Usage = new ClusterPodMetrics(metrics);
             foreach (var pod in pods)
+            {
+                var ns = pod.Metadata.NamespaceProperty ?? "";
+                if (!PodsByNamespace.TryGetValue(ns, out var list)) PodsByNamespace[ns] = list = [];
+                list.Add(pod);
+                if (pod.Metadata.Labels is null) continue;
+                foreach (var (k, v) in pod.Metadata.Labels)
                 {
-                    var ns = pod.Metadata.NamespaceProperty ?? "";
-                    if (!PodsByNamespace.TryGetValue(ns, out var list)) PodsByNamespace[ns] = list = [];
-                    list.Add(pod);
+                    if (!_byLabel.TryGetValue((ns, k, v), out var withLabel)) _byLabel[(ns, k, v)] = withLabel = [];
+                    withLabel.Add(pod);
                 }
+            }
         }
 
         public ClusterPodMetrics Usage { get; }
         public Dictionary<string, List<V1Pod>> PodsByNamespace { get; } = new(StringComparer.Ordinal);
+
+        private static readonly List<V1Pod> NoPods = [];
+
+        /// <summary>
+        /// The pods a selector has to be checked against: those carrying the rarest of its plain key=value terms
+        /// (every workload selector has one), else the whole namespace. The selector itself still decides.
+        /// </summary>
+        public List<V1Pod> Candidates(string ns, string selectorText)
+        {
+            List<V1Pod>? best = null;
+            foreach (var range in selectorText.AsSpan().Split(','))
+            {
+                var term = selectorText.AsSpan(range.Start.Value, range.End.Value - range.Start.Value).Trim();
+                var eq = term.IndexOf('=');
+                if (eq <= 0 || term[eq - 1] == '!' || term.Contains(' ') || term.Contains('(')) continue;
+                var valueStart = eq + 1 < term.Length && term[eq + 1] == '=' ? eq + 2 : eq + 1;
+                var key = term[..eq].ToString();
+                var value = term[valueStart..].ToString();
+                var list = _byLabel.TryGetValue((ns, key, value), out var l) ? l : NoPods;
+                if (best is null || list.Count < best.Count) best = list;
+                if (best.Count == 0) break;
+            }
+            return best ?? (PodsByNamespace.TryGetValue(ns, out var all) ? all : NoPods);
+        }
     }
 
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
@@ -38,7 +71,7 @@ public sealed partial class HpaController
     private async Task ReconcileOneAsync(V2HorizontalPodAutoscaler hpa, HpaRef key, PassContext pass, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        var core = HpaModelMapper.ToCore(hpa);
+        var core = CoreOf(hpa);
         var uid = hpa.Metadata.Uid ?? "";
         var involved = new V1ObjectReference
         {
@@ -79,12 +112,15 @@ public sealed partial class HpaController
         var (input, pods) = PrepareInput(key, core, scaleInfo, pass, history, now);
         if (NeedsCustomMetrics(core))
             input = input with { Metrics = await WithCustomMetricsAsync((HpaMetricsSnapshot)input.Metrics, core, scaleInfo, ct).ConfigureAwait(false) };
-        var (result, outcome) = Decide(core, input, pods);
-        var desired = outcome.Desired;
+        var outcome = Decide(core, input);
+        var result = outcome.Hpa;
+        var desired = outcome.DesiredReplicas;
         var conditions = result.Conditions.ToList();
-        // The history without the rescale the algorithm assumed; the real rescale (if any) is stored below.
-        var historyAfter = result.HistoryAfter with { ScaleUpEvents = history.ScaleUpEvents, ScaleDownEvents = history.ScaleDownEvents };
+        // The pipeline's history assumes the write succeeds; without it, the scale-event lists stay as they were.
+        var historyAfter = outcome.HistoryAfter;
+        var historyIfNotWritten = outcome.HistoryAfter with { ScaleUpEvents = history.ScaleUpEvents, ScaleDownEvents = history.ScaleDownEvents };
         DateTimeOffset? lastScaleTime = hpa.Status?.LastScaleTime is { } lst ? new DateTimeOffset(DateTime.SpecifyKind(lst, DateTimeKind.Utc)) : null;
+        var decision = outcome.Decision;
 
         foreach (var ev in result.Events)
             if (ev.Reason != HpaConditions.SuccessfulRescale)
@@ -94,23 +130,24 @@ public sealed partial class HpaController
         if (desired != current)
         {
             if (!_elector.HoldsLease) return;
+            var reason = decision.Mode == ScaleMode.Auto ? decision.Reason : $"{decision.Reason} (HPA recommended {result.DesiredReplicas})";
             try
             {
                 await _scales.UpdateAsync(scalePath, scale, desired, ct).ConfigureAwait(false);
                 _fights.RecordWrite(key, desired);
                 conditions = [.. HpaConditions.With(conditions, HpaConditions.SucceededRescaleCondition(desired))];
-                historyAfter = Normalization.StoreScaleEvent(historyAfter, core.Spec.Behavior, current, desired, now);
                 lastScaleTime = now;
-                var reason = outcome.Mode == ScaleMode.Auto ? outcome.Reason : $"{outcome.Reason} (HPA recommended {result.DesiredReplicas})";
                 await _events.RecordAsync(involved, "Normal", HpaConditions.SuccessfulRescale, $"New size: {desired}; reason: {reason}", ct).ConfigureAwait(false);
                 _log.LogInformation("Scaled {Target} of HPA {Hpa} from {Current} to {Desired}: {Reason}", target, key, current, desired, reason);
             }
             catch (KubeApiException e)
             {
                 conditions = [.. HpaConditions.With(conditions, HpaConditions.FailedUpdateScaleCondition(e.ApiMessage))];
-                await _events.RecordAsync(involved, "Warning", HpaConditions.FailedRescale, $"New size: {desired}; reason: {outcome.Reason}; error: {e.ApiMessage}", ct).ConfigureAwait(false);
+                await _events.RecordAsync(involved, "Warning", HpaConditions.FailedRescale, $"New size: {desired}; reason: {reason}; error: {e.ApiMessage}", ct).ConfigureAwait(false);
                 if (e.IsConflict && _fights.ObserveConflict(key, target, now) is { } conflictFight) await WarnFightAsync(involved, conflictFight, ct).ConfigureAwait(false);
                 desired = current;
+                historyAfter = historyIfNotWritten;
+                decision = decision with { DesiredReplicas = current, Reason = $"{decision.Reason}; the write failed: {e.ApiMessage}" };
             }
         }
         _histories[key] = (uid, historyAfter);
@@ -118,7 +155,7 @@ public sealed partial class HpaController
         // 6. Status, only when it changed.
         var status = HpaModelMapper.ToStatus(result, current, desired, conditions, lastScaleTime, hpa.Status?.ObservedGeneration, now);
         await WriteStatusAsync(hpa, key, status, ct).ConfigureAwait(false);
-        Publish(new ScaleDecision(key, now, current, result.DesiredReplicas, desired, outcome.Mode, outcome.Reason));
+        Publish(decision);
     }
 
     /// <summary>
@@ -134,9 +171,8 @@ public sealed partial class HpaController
         {
             _selectors[key] = selector;
             var matched = new List<V1Pod>();
-            if (pass.PodsByNamespace.TryGetValue(key.Namespace, out var nsPods))
-                foreach (var pod in nsPods)
-                    if (selector.Matches(LabelsOf(pod))) matched.Add(pod);
+            foreach (var pod in pass.Candidates(key.Namespace, scale.Selector))
+                if (selector.Matches(LabelsOf(pod))) matched.Add(pod);
             foreach (var pod in matched) pods.Add(PodInfoOf(pod));
             selectingHpas = SelectingHpas(key, matched);
         }
@@ -159,11 +195,24 @@ public sealed partial class HpaController
         return (input, pods);
     }
 
-    /// <summary>Upstream's algorithm, then EdgeScaler's policy (pure).</summary>
-    internal (HpaResult Result, PolicyOutcome Outcome) Decide(HpaObject core, HpaInput input, IReadOnlyList<PodInfo> pods)
+    /// <summary>
+    /// The shared pipeline (upstream's algorithm, the thermal policy, an override in force from the HPA's
+    /// annotations) — the same code `explain` runs. Bad annotation values are logged once each and ignored.
+    /// </summary>
+    internal ScalingOutcome Decide(HpaObject core, HpaInput input)
     {
-        var result = HpaReconciler.Reconcile(input);
-        return (result, _policy.Decide(core, result, pods, input.Now));
+        var active = OverrideAnnotations.Parse(core.Annotations, out var overrideError);
+        if (overrideError is not null) WarnOnce(core.Ref, overrideError);
+        var outcome = ScalingPipeline.Decide(input, _thermal.NodeStates(), active);
+        if (outcome.PolicyWarning is not null) WarnOnce(core.Ref, outcome.PolicyWarning);
+        return outcome;
+    }
+
+    private void WarnOnce(HpaRef hpa, string warning)
+    {
+        lock (_warned)
+            if (!_warned.Add($"{hpa}|{warning}")) return;
+        _log.LogWarning("HPA {Hpa}: {Warning}", hpa, warning);
     }
 
     private static bool NeedsCustomMetrics(HpaObject core)
@@ -180,6 +229,18 @@ public sealed partial class HpaController
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         await _customMetrics.FillAsync(core.Ref.Namespace, scale.Selector, core.Spec.EffectiveMetrics, custom, external, errors, ct).ConfigureAwait(false);
         return new HpaMetricsSnapshot { PodMetrics = snapshot.PodMetrics, PodMetricsError = snapshot.PodMetricsError, Custom = custom, External = external, Errors = errors };
+    }
+
+    /// <summary>The algorithm's view of an HPA, mapped again only when the HPA changed (its resourceVersion).</summary>
+    internal HpaObject CoreOf(V2HorizontalPodAutoscaler hpa)
+    {
+        var key = hpa.Metadata.Uid ?? $"{hpa.Metadata.NamespaceProperty}/{hpa.Metadata.Name}";
+        var rv = hpa.Metadata.ResourceVersion ?? "";
+        if (_hpaCache.TryGetValue(key, out var cached) && cached.ResourceVersion == rv) return cached.Core;
+        var core = HpaModelMapper.ToCore(hpa);
+        if (_hpaCache.Count > 10_000) _hpaCache.Clear();
+        _hpaCache[key] = (rv, core);
+        return core;
     }
 
     /// <summary>PodInfo for a pod, mapped again only when the pod changed (its resourceVersion).</summary>

@@ -30,7 +30,8 @@ public sealed partial class HpaController
     private readonly ScalerOptions _options;
     private readonly IReadOnlyList<string> _namespaces;
     private readonly IClusterMetrics _metrics;
-    private readonly IDecisionPolicy _policy;
+    private readonly IClusterThermal _thermal;
+    private readonly HashSet<string> _warned = [];
     private readonly LeaseElector _elector;
     private readonly ApiHealth _health;
     private readonly TimeProvider _time;
@@ -48,6 +49,7 @@ public sealed partial class HpaController
     private readonly Dictionary<HpaRef, (string Uid, HpaHistory History)> _histories = [];
     private readonly Dictionary<HpaRef, Core.Hpa.Selector> _selectors = [];
     private readonly Dictionary<HpaRef, (long ResourceVersion, string StatusJson)> _ourStatus = [];
+    private readonly Dictionary<string, (string ResourceVersion, HpaObject Core)> _hpaCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string ResourceVersion, PodInfo Info)> _podCache = new(StringComparer.Ordinal);
     private readonly object _decisionsLock = new();
     private readonly Dictionary<HpaRef, ScaleDecision> _decisions = [];
@@ -60,7 +62,7 @@ public sealed partial class HpaController
         ScalerOptions options,
         IReadOnlyList<string> namespaces,
         IClusterMetrics metrics,
-        IDecisionPolicy policy,
+        IClusterThermal thermal,
         LeaseElector elector,
         ApiHealth health,
         EventRecorder events,
@@ -71,7 +73,7 @@ public sealed partial class HpaController
         _options = options;
         _namespaces = namespaces;
         _metrics = metrics;
-        _policy = policy;
+        _thermal = thermal;
         _elector = elector;
         _health = health;
         _time = time;

@@ -27,9 +27,9 @@ public sealed class ScalerStandInHarness : IAsyncDisposable
 
     public static async Task<ScalerStandInHarness> StartAsync() => new(await KubeApiStandIn.StartAsync());
 
-    public async Task<ScalerAgent> StartAgentAsync(string identity, IDecisionPolicy? policy = null, ScalerOptions? options = null)
+    public async Task<ScalerAgent> StartAgentAsync(string identity, IClusterThermal? thermal = null, ScalerOptions? options = null)
     {
-        var agent = new ScalerAgent(this, identity, policy ?? UpstreamPolicy.Instance, options ?? new ScalerOptions());
+        var agent = new ScalerAgent(this, identity, thermal ?? NoClusterThermal.Instance, options ?? new ScalerOptions());
         _agents.Add(agent);
         await agent.WaitForCachesAsync();
         return agent;
@@ -132,7 +132,7 @@ public sealed class ScalerAgent : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _caches;
 
-    internal ScalerAgent(ScalerStandInHarness h, string identity, IDecisionPolicy policy, ScalerOptions options)
+    internal ScalerAgent(ScalerStandInHarness h, string identity, IClusterThermal thermal, ScalerOptions options)
     {
         _h = h;
         Rest = new KubeRest(h.Api.CreateClient(), ownsClient: true);
@@ -140,7 +140,7 @@ public sealed class ScalerAgent : IAsyncDisposable
         var le = options.LeaderElection;
         Elector = new LeaseElector(Rest, le.LeaseNamespace, le.LeaseName, identity, le.Timings, h.Clock, h.Logs.CreateLogger("lease"));
         var events = new EventRecorder(Rest, EventRecorder.HpaComponent, identity, h.Clock, h.Logs.CreateLogger<EventRecorder>());
-        Controller = new HpaController(Rest, options, [], h.Metrics, policy, Elector, Health, events, h.Clock, h.Logs);
+        Controller = new HpaController(Rest, options, [], h.Metrics, thermal, Elector, Health, events, h.Clock, h.Logs);
         _caches = Controller.StartCachesAsync(_stop.Token);
     }
 
