@@ -111,7 +111,7 @@ done
 # Output that legitimately differs between the two builds or runs: the RID and wall-clock fields.
 normalize() {
   sed -E -e 's/linux-(x64|arm64)/linux-RID/g' \
-         -e 's/"(timestamp|time|takenAt|at|window|elapsed[A-Za-z]*|windowSeconds|durationMs)":("[^"]*"|[0-9.eE+-]+)/"\1":X/g' \
+         -e 's/"(timestamp|time|takenAt|window|windowSeconds|elapsed[A-Za-z]*|duration[A-Za-z]*)": *("[^"]*"|[0-9.eE+-]+)/"\1": X/g' \
          -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z?/TIME/g'
 }
 

@@ -1,6 +1,6 @@
 // Serves metrics.k8s.io over a simulated cluster: 5 nodes, 50 namespaces, 1,000 pods (2 containers each), on
 // 127.0.0.1:<port> with anonymous access (loopback only), and writes the exact response bodies of the benchmarked
-// requests to <out-dir> so nginx can serve the same bytes as the ceiling. Runs until stdin closes or SIGTERM.
+// requests to <out-dir> so nginx can serve the same bytes as the ceiling. Runs until SIGTERM/SIGINT.
 // Usage: dotnet run -c Release -- <port> <out-dir>
 using System.Net;
 using EdgeScaler.Core.Metrics;
@@ -43,10 +43,10 @@ foreach (var (name, path) in new[]
     File.WriteAllBytes(Path.Combine(outDir, name), body);
     Console.WriteLine($"{name}: {body.Length} bytes from {path}");
 }
-Console.WriteLine($"serving on {server.Address} (pid {Environment.ProcessId}); close stdin or send SIGTERM to stop");
+Console.WriteLine($"serving on {server.Address} (pid {Environment.ProcessId}); SIGTERM or Ctrl-C stops it");
 var stop = new TaskCompletionSource();
 using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
-_ = Task.Run(() => { while (Console.In.Read() >= 0) { } stop.TrySetResult(); });
+using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
 await stop.Task;
 
 sealed class FixedView(IReadOnlyList<NodeUsage> nodes, IReadOnlyList<PodUsage> pods) : IClusterMetrics

@@ -11,10 +11,9 @@ cleanup() { [ -n "${agent_pid:-}" ] && kill "$agent_pid" 2>/dev/null || true; [ 
 trap cleanup EXIT
 
 dotnet build "$here/MetricsApiBench.csproj" -c Release -nologo -v q -o "$work/bin" >/dev/null
-sleep infinity | "$work/bin/MetricsApiBench" "$port" "$work" > "$work/agent.log" 2>&1 &
-agent_pid=$(pgrep -n -f "$work/bin/MetricsApiBench" || true)
-for _ in $(seq 1 100); do grep -q "serving on" "$work/agent.log" 2>/dev/null && break; sleep 0.2; done
-agent_pid=$(cat "$work/tls/pid")
+"$work/bin/MetricsApiBench" "$port" "$work" > "$work/agent.log" 2>&1 < /dev/null &
+agent_pid=$!
+for _ in $(seq 1 300); do grep -q "serving on" "$work/agent.log" 2>/dev/null && break; sleep 0.2; done
 cat "$work/agent.log"
 
 # nginx: same certificate, same bytes, same Content-Type.

@@ -58,7 +58,9 @@ public sealed class SamplingLoop(ISampleSource source, SamplingSettings settings
             }
             failure.Report([]);
             loop.Beat();
-            Interlocked.Increment(ref _samples);
+            var taken = Interlocked.Increment(ref _samples);
+            if (log.IsEnabled(LogLevel.Debug))
+                log.LogDebug("sample {Count} taken in {Milliseconds:0.0} ms, {Problems} problems", taken, (time.GetUtcNow() - now).TotalMilliseconds, found.Count);
             problems.Report(found);
             if (_firstSample.TrySetResult())
             {

@@ -15,7 +15,6 @@ public static class NodeComposition
         var services = builder.Services;
         // Durations were checked by ConfigLoader (HostRules); Parse cannot fail here.
         var interval = GoDuration.Parse(options.Interval);
-        services.AddSingleton(options);
         NodeSampler sampler;
         BoardDetection board;
         try { (sampler, board) = NodeSetup.Create(options.HostRoot, options.Board, GoDuration.Parse(options.ZoneTimeout)); }
