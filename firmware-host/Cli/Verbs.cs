@@ -14,5 +14,6 @@ public static class Verbs
         SampleCommand.Verb,
         SimulateCommand.Verb,
         OverrideCommand.Verb,
+        ExplainCommand.Verb,
     ];
 }

@@ -12,6 +12,13 @@ using k8s.Models;
 /// </summary>
 public static class HpaMapper
 {
+    /// <summary><see cref="ToCore(V2HorizontalPodAutoscaler)"/> with error paths under <paramref name="prefix"/> (e.g. "hpa.spec.maxReplicas").</summary>
+    public static HpaObject ToCoreAt(V2HorizontalPodAutoscaler hpa, string prefix)
+    {
+        try { return ToCore(hpa); }
+        catch (MappingException e) { throw new MappingException($"{prefix}.{e.Path}", e.Detail); }
+    }
+
     public static HpaObject ToCore(V2HorizontalPodAutoscaler hpa)
     {
         var meta = hpa.Metadata ?? throw new MappingException("metadata", "missing");

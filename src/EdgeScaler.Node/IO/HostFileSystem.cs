@@ -49,6 +49,7 @@ public sealed class HostFileSystem : IHostFileSystem
         }
         catch (UnauthorizedAccessException) { return new FileRead(FileReadStatus.PermissionDenied, 0); }
         catch (IOException e) { return new FileRead(FileReadStatus.IoError, 0, e.Message); }
+        catch (NotSupportedException e) { return new FileRead(FileReadStatus.IoError, 0, e.Message); } // e.g. a FIFO: not seekable
         finally { handle?.Dispose(); }
     }
 

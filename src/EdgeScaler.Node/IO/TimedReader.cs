@@ -93,7 +93,10 @@ public sealed class TimedReader(IHostFileSystem files, TimeSpan timeout) : IDisp
                 _job = null;
                 if (job is not null)
                 {
-                    job.Result = _files.Read(job.Path, job.Buffer);
+                    // An exception here would end the whole process (it is our own thread, not a task):
+                    // any unexpected failure of a read is that read's error, never the agent's.
+                    try { job.Result = _files.Read(job.Path, job.Buffer); }
+                    catch (Exception e) { job.Result = new FileRead(FileReadStatus.IoError, 0, e.Message); }
                     job.Done.Set();
                 }
                 if (_abandoned) return;

@@ -1,0 +1,101 @@
+namespace EdgeScaler.Host.Tests;
+
+using EdgeScaler.Host.Cli;
+
+/// <summary>`edgescaler explain` end to end on the bundles under tests/explain (kubectl JSON shapes).</summary>
+public class ExplainCommandTests
+{
+    private static string BundleDir([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "explain"));
+
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] argv)
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        var code = await CommandLine.RunAsync(argv, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    public static TheoryData<string> Bundles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in Directory.GetFiles(BundleDir(), "*.json").Where(f => !f.EndsWith(".expected.json", StringComparison.Ordinal)).Order())
+            data.Add(Path.GetFileNameWithoutExtension(f));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Bundles))]
+    public async Task Bundle_output_matches_the_reviewed_expectation(string name)
+    {
+        var input = Path.Combine(BundleDir(), name + ".json");
+        var (code, json, err) = await Run("explain", "--input", input, "--json");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        Assert.Equal(File.ReadAllText(Path.Combine(BundleDir(), name + ".expected.json")), json);
+        var (textCode, text, _) = await Run("explain", "--input", input);
+        Assert.Equal(0, textCode);
+        Assert.Equal(File.ReadAllText(Path.Combine(BundleDir(), name + ".expected.txt")), text);
+    }
+
+    [Fact]
+    public async Task Thermal_hold_bundle_says_what_the_hpa_wanted_and_what_was_allowed()
+    {
+        var (_, json, _) = await Run("explain", "--input", Path.Combine(BundleDir(), "web-thermal-hold.json"), "--json");
+        Assert.Contains("\"recommendedReplicas\": 5", json);
+        Assert.Contains("\"desiredReplicas\": 3", json);
+        Assert.Contains("\"state\": \"hot\"", json);
+        Assert.Contains("\"cap\": 3", json);
+    }
+
+    [Fact]
+    public async Task Bad_input_exits_2_naming_the_json_path()
+    {
+        var dir = Directory.CreateTempSubdirectory("explain-test");
+        try
+        {
+            var bad = Path.Combine(dir.FullName, "bad.json");
+            var good = File.ReadAllText(Path.Combine(BundleDir(), "web-scale-up.json"));
+            File.WriteAllText(bad, good.Replace("\"maxReplicas\": 10", "\"maxReplicas\": 0"));
+            var (code, _, err) = await Run("explain", "--input", bad);
+            Assert.Equal(2, code);
+            Assert.Contains("hpa.spec.maxReplicas", err);
+
+            File.WriteAllText(bad, good.Replace("\"231412087n\"", "\"lots\""));
+            (code, _, err) = await Run("explain", "--input", bad);
+            Assert.Equal(2, code);
+            Assert.Contains("podMetrics.items[0].containers[0].usage.cpu", err);
+
+            File.WriteAllText(bad, "{\"hpa\": ");
+            (code, _, err) = await Run("explain", "--input", bad);
+            Assert.Equal(2, code);
+            Assert.Contains("not valid JSON", err);
+
+            (code, _, err) = await Run("explain", "--input", Path.Combine(dir.FullName, "missing.json"));
+            Assert.Equal(2, code);
+            Assert.Contains("cannot read", err);
+
+            (code, _, err) = await Run("explain");
+            Assert.Equal(2, code);
+            Assert.Contains("--input is required", err);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public async Task Missing_pod_metrics_is_a_failed_metric_not_a_crash()
+    {
+        var dir = Directory.CreateTempSubdirectory("explain-test");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "no-metrics.json");
+            var good = File.ReadAllText(Path.Combine(BundleDir(), "web-scale-up.json"));
+            File.WriteAllText(path, good.Replace("\"podMetrics\"", "\"podMetricsNotCaptured\""));
+            var (code, json, _) = await Run("explain", "--input", path, "--json");
+            Assert.Equal(0, code);
+            Assert.Contains("\"recommendedReplicas\": null", json);
+            Assert.Contains("\"desiredReplicas\": 3", json);
+            Assert.Contains("FailedGetResourceMetric", json);
+        }
+        finally { dir.Delete(true); }
+    }
+}
