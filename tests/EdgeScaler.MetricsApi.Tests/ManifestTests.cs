@@ -26,7 +26,8 @@ public partial class ManifestTests
     private static string Read(string file) => File.ReadAllText(Path.Combine(Dir, file));
 
     public static IEnumerable<object[]> Files() =>
-        Directory.GetFiles(Dir, "*.yaml").Select(f => new object[] { Path.GetFileName(f) });
+        Directory.GetFiles(Dir, "*.yaml").Where(f => Path.GetFileName(f) != "k3s-config.yaml") // the k3s server's own config file, not an API object
+            .Select(f => new object[] { Path.GetFileName(f) });
 
     [Theory]
     [MemberData(nameof(Files))]
