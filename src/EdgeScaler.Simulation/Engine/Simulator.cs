@@ -247,7 +247,7 @@ public sealed class Simulator
             w.LastDecision = decision;
             if (decision.DesiredReplicas != w.SpecReplicas) w.SpecReplicas = decision.DesiredReplicas;
             ResizeTo(w, now);
-            ticks[i] = ticks[i] with { Desired = w.SpecReplicas, Replicas = w.Pods.Count, Reason = decision.Reason };
+            ticks[i] = ticks[i] with { Desired = w.SpecReplicas, Replicas = w.Pods.Count, ReadyReplicas = w.ReadyCount, Reason = decision.Reason };
         }
         _decisions = [.. Cluster.Workloads.Where(w => w.LastDecision is not null).Select(w => w.LastDecision!)];
     }
