@@ -92,7 +92,8 @@ public sealed class MetricsApiServer : IAsyncDisposable
                     ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                     ClientCertificateValidation = (_, _, _) => true,
                     CheckCertificateRevocation = false,
-                    HandshakeTimeout = TimeSpan.FromSeconds(10),
+                    // A client that never finishes the handshake holds a connection slot like one trickling headers.
+                    HandshakeTimeout = TimeSpan.FromSeconds(Math.Max(1, options.RequestHeadersTimeoutSeconds)),
                 });
             });
         });

@@ -26,12 +26,15 @@ public class FieldSelectorTests
 
     [Fact]
     public void BackslashEscapesSeparators() =>
-        Assert.True(FieldSelector.Parse(@"metadata.name=a\,b").Matches("a,b", "ns"));
+        Assert.True(FieldSelector.Parse(@"metadata.name=a\,b\=c\\d").Matches(@"a,b=c\d", "ns"));
 
     [Theory]
     [InlineData("metadata.name")]
     [InlineData("=x")]
     [InlineData("metadata.name=x,junk")]
+    [InlineData("metadata.name===x")]       // a bare '=' in the value
+    [InlineData(@"metadata.name=a\qb")]     // only \\, \, and \= are escapes
+    [InlineData(@"metadata.name=a\")]       // trailing backslash
     public void MalformedFieldSelectorsThrow(string selector) =>
         Assert.Throws<SelectorParseException>(() => FieldSelector.Parse(selector));
 }

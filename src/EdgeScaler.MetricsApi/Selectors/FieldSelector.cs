@@ -75,15 +75,23 @@ public sealed class FieldSelector
         return -1;
     }
 
+    /// <summary>apimachinery's UnescapeValue: only <c>\\</c>, <c>\,</c> and <c>\=</c> are escapes; a bare ',' or '=' in a value is an error.</summary>
     private static string Unescape(string s)
     {
-        if (s.IndexOf('\\') < 0) return s;
+        if (s.AsSpan().IndexOfAny('\\', '=', ',') < 0) return s;
         var sb = new System.Text.StringBuilder(s.Length);
         for (var i = 0; i < s.Length; i++)
         {
-            if (s[i] == '\\' && i + 1 < s.Length) { sb.Append(s[++i]); continue; }
-            if (s[i] == '\\') throw new SelectorParseException($"invalid field selector value: trailing backslash in '{s}'");
-            sb.Append(s[i]);
+            var c = s[i];
+            if (c == '\\')
+            {
+                if (i + 1 >= s.Length || s[i + 1] is not ('\\' or ',' or '='))
+                    throw new SelectorParseException($"invalid field selector: invalid escape sequence: {s[i..Math.Min(s.Length, i + 2)]}");
+                sb.Append(s[++i]);
+                continue;
+            }
+            if (c is '=' or ',') throw new SelectorParseException($"invalid field selector: unescaped character in value: '{c}'");
+            sb.Append(c);
         }
         return sb.ToString();
     }
