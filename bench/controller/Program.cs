@@ -11,7 +11,7 @@ using EdgeScaler.Kubernetes.Events;
 using EdgeScaler.Kubernetes.Leader;
 using EdgeScaler.Kubernetes.Rest;
 using EdgeScaler.Scaler;
-using EdgeScaler.Scaler.Kube;
+using EdgeScaler.Kubernetes.Mapping;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -89,7 +89,7 @@ int Pass(DateTimeOffset at)
         var (input, infos) = controller.PrepareInput(key, core, scale with { Selector = $"app={hpa.Metadata.Name},pod-template-hash=5d8f7c" }, pass, histories[i], at);
         var outcome = controller.Decide(core, input);
         histories[i] = outcome.HistoryAfter;
-        _ = HpaModelMapper.ToStatus(outcome.Hpa, outcome.Hpa.CurrentReplicas, outcome.DesiredReplicas, outcome.Hpa.Conditions, null, null, at);
+        _ = StatusMapper.ToStatus(outcome.Hpa, outcome.DesiredReplicas, outcome.IsRescale, hpa.Status, [], at.UtcDateTime);
         if (outcome.IsRescale) rescales++;
     }
     return rescales;

@@ -4,8 +4,8 @@ using EdgeScaler.Core.Hpa;
 using EdgeScaler.Core.Metrics;
 using EdgeScaler.Core.Overrides;
 using EdgeScaler.Core.Scaling;
+using EdgeScaler.Kubernetes.Mapping;
 using EdgeScaler.Kubernetes.Rest;
-using EdgeScaler.Scaler.Kube;
 using EdgeScaler.Scaler.Metrics;
 using k8s;
 using k8s.Models;
@@ -71,7 +71,6 @@ public sealed partial class HpaController
     private async Task ReconcileOneAsync(V2HorizontalPodAutoscaler hpa, HpaRef key, PassContext pass, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        var core = CoreOf(hpa);
         var uid = hpa.Metadata.Uid ?? "";
         var involved = new V1ObjectReference
         {
@@ -83,6 +82,16 @@ public sealed partial class HpaController
             ResourceVersion = hpa.Metadata.ResourceVersion,
         };
         ObserveForeignStatus(hpa, key, now);
+        HpaObject core;
+        try
+        {
+            core = CoreOf(hpa);
+        }
+        catch (MappingException e)
+        {
+            await ReportInvalidSpecAsync(hpa, key, involved, e, now, ct).ConfigureAwait(false);
+            return;
+        }
         var target = $"{core.Spec.ScaleTargetRef.Kind}/{core.Spec.ScaleTargetRef.Name}";
 
         // 1. The target's /scale.
@@ -98,7 +107,7 @@ public sealed partial class HpaController
             var message = $"the HPA controller was unable to get the target's current scale: {e.ApiMessage}";
             await _events.RecordAsync(involved, "Warning", HpaConditions.FailedGetScale, message, ct).ConfigureAwait(false);
             var failedStatus = CopyStatus(hpa.Status);
-            SetCondition(failedStatus, HpaConditions.FailedGetScaleCondition(e.ApiMessage), now);
+            StatusMapper.SetCondition(failedStatus.Conditions, HpaConditions.FailedGetScaleCondition(e.ApiMessage), now.UtcDateTime);
             await WriteStatusAsync(hpa, key, failedStatus, ct).ConfigureAwait(false);
             Publish(new ScaleDecision(key, now, hpa.Status?.CurrentReplicas ?? 0, hpa.Status?.CurrentReplicas ?? 0, hpa.Status?.CurrentReplicas ?? 0, ScaleMode.Auto, message));
             return;
@@ -115,11 +124,10 @@ public sealed partial class HpaController
         var outcome = Decide(core, input);
         var result = outcome.Hpa;
         var desired = outcome.DesiredReplicas;
-        var conditions = result.Conditions.ToList();
+        HpaCondition? writeCondition = null; // the rescale's AbleToScale, set over the algorithm's
         // The pipeline's history assumes the write succeeds; without it, the scale-event lists stay as they were.
         var historyAfter = outcome.HistoryAfter;
         var historyIfNotWritten = outcome.HistoryAfter with { ScaleUpEvents = history.ScaleUpEvents, ScaleDownEvents = history.ScaleDownEvents };
-        DateTimeOffset? lastScaleTime = hpa.Status?.LastScaleTime is { } lst ? new DateTimeOffset(DateTime.SpecifyKind(lst, DateTimeKind.Utc)) : null;
         var decision = outcome.Decision;
 
         foreach (var ev in result.Events)
@@ -135,14 +143,13 @@ public sealed partial class HpaController
             {
                 await _scales.UpdateAsync(scalePath, scale, desired, ct).ConfigureAwait(false);
                 _fights.RecordWrite(key, desired);
-                conditions = [.. HpaConditions.With(conditions, HpaConditions.SucceededRescaleCondition(desired))];
-                lastScaleTime = now;
+                writeCondition = HpaConditions.SucceededRescaleCondition(desired);
                 await _events.RecordAsync(involved, "Normal", HpaConditions.SuccessfulRescale, $"New size: {desired}; reason: {reason}", ct).ConfigureAwait(false);
                 _log.LogInformation("Scaled {Target} of HPA {Hpa} from {Current} to {Desired}: {Reason}", target, key, current, desired, reason);
             }
             catch (KubeApiException e)
             {
-                conditions = [.. HpaConditions.With(conditions, HpaConditions.FailedUpdateScaleCondition(e.ApiMessage))];
+                writeCondition = HpaConditions.FailedUpdateScaleCondition(e.ApiMessage);
                 await _events.RecordAsync(involved, "Warning", HpaConditions.FailedRescale, $"New size: {desired}; reason: {reason}; error: {e.ApiMessage}", ct).ConfigureAwait(false);
                 if (e.IsConflict && _fights.ObserveConflict(key, target, now) is { } conflictFight) await WarnFightAsync(involved, conflictFight, ct).ConfigureAwait(false);
                 desired = current;
@@ -153,10 +160,32 @@ public sealed partial class HpaController
         _histories[key] = (uid, historyAfter);
 
         // 6. Status, only when it changed.
-        var status = HpaModelMapper.ToStatus(result, current, desired, conditions, lastScaleTime, hpa.Status?.ObservedGeneration, now);
+        var status = StatusMapper.ToStatus(result, desired, rescaled: desired != current, hpa.Status, writeCondition is null ? [] : [writeCondition], now.UtcDateTime);
         await WriteStatusAsync(hpa, key, status, ct).ConfigureAwait(false);
         Publish(decision);
     }
+
+    /// <summary>
+    /// An HPA the API server would not have accepted (no scaleTargetRef, maxReplicas &lt; 1, a behavior out of range —
+    /// a hand-fed or very old object): no scaling, ScalingActive=False naming the field, one Warning event per change.
+    /// Upstream has no reason for this (validation stops such objects first), hence our own "InvalidSpec".
+    /// </summary>
+    private async Task ReportInvalidSpecAsync(V2HorizontalPodAutoscaler hpa, HpaRef key, V1ObjectReference involved, MappingException e, DateTimeOffset now, CancellationToken ct)
+    {
+        var message = $"the HPA spec is invalid: {e.Message}";
+        WarnOnce(key, message);
+        var status = CopyStatus(hpa.Status);
+        var condition = new HpaCondition(HpaConditions.ScalingActive, ConditionStatus.False, InvalidSpecReason, message);
+        if (status.Conditions?.FirstOrDefault(c => c.Type == condition.Type) is not { Reason: InvalidSpecReason } previous || previous.Message != message)
+            await _events.RecordAsync(involved, "Warning", InvalidSpecReason, message, ct).ConfigureAwait(false);
+        StatusMapper.SetCondition(status.Conditions!, condition, now.UtcDateTime);
+        await WriteStatusAsync(hpa, key, status, ct).ConfigureAwait(false);
+        var replicas = hpa.Status?.CurrentReplicas ?? 0;
+        Publish(new ScaleDecision(key, now, replicas, replicas, replicas, ScaleMode.Auto, message) { Error = message });
+    }
+
+    /// <summary>ScalingActive reason for an HPA spec that does not map (not an upstream reason: see ReportInvalidSpecAsync).</summary>
+    public const string InvalidSpecReason = "InvalidSpec";
 
     /// <summary>
     /// Everything the algorithm reads for one HPA, from the pass's caches (no IO): the pods the Scale's selector
@@ -173,7 +202,8 @@ public sealed partial class HpaController
             var matched = new List<V1Pod>();
             foreach (var pod in pass.Candidates(key.Namespace, scale.Selector))
                 if (selector.Matches(LabelsOf(pod))) matched.Add(pod);
-            foreach (var pod in matched) pods.Add(PodInfoOf(pod));
+            foreach (var pod in matched)
+                if (PodInfoOf(key, pod) is { } info) pods.Add(info);
             selectingHpas = SelectingHpas(key, matched);
         }
         else
@@ -231,25 +261,41 @@ public sealed partial class HpaController
         return new HpaMetricsSnapshot { PodMetrics = snapshot.PodMetrics, PodMetricsError = snapshot.PodMetricsError, Custom = custom, External = external, Errors = errors };
     }
 
-    /// <summary>The algorithm's view of an HPA, mapped again only when the HPA changed (its resourceVersion).</summary>
+    /// <summary>
+    /// The algorithm's view of an HPA, mapped again only when the HPA changed (its resourceVersion). A metric entry
+    /// that does not map is kept as a failing metric of its type (logged once, naming the field); anything else
+    /// that does not map throws <see cref="MappingException"/>.
+    /// </summary>
     internal HpaObject CoreOf(V2HorizontalPodAutoscaler hpa)
     {
         var key = hpa.Metadata.Uid ?? $"{hpa.Metadata.NamespaceProperty}/{hpa.Metadata.Name}";
         var rv = hpa.Metadata.ResourceVersion ?? "";
         if (_hpaCache.TryGetValue(key, out var cached) && cached.ResourceVersion == rv) return cached.Core;
-        var core = HpaModelMapper.ToCore(hpa);
+        var problems = new List<MappingException>();
+        var core = HpaMapper.ToCore(hpa, problems);
+        foreach (var p in problems) WarnOnce(core.Ref, $"ignoring spec.metrics entry: {p.Message}");
         if (_hpaCache.Count > 10_000) _hpaCache.Clear();
         _hpaCache[key] = (rv, core);
         return core;
     }
 
-    /// <summary>PodInfo for a pod, mapped again only when the pod changed (its resourceVersion).</summary>
-    private PodInfo PodInfoOf(V1Pod pod)
+    /// <summary>PodInfo for a pod, mapped again only when the pod changed (its resourceVersion); null when it does not map.</summary>
+    private PodInfo? PodInfoOf(HpaRef hpa, V1Pod pod)
     {
         var uid = pod.Metadata.Uid ?? pod.Metadata.Name;
         var rv = pod.Metadata.ResourceVersion ?? "";
         if (_podCache.TryGetValue(uid, out var cached) && cached.ResourceVersion == rv) return cached.Info;
-        var info = HpaModelMapper.ToCore(pod);
+        PodInfo info;
+        try
+        {
+            info = PodMapper.ToCore(pod, $"pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}");
+        }
+        catch (MappingException e)
+        {
+            // The API server validates pods, so this is a quantity our parser does not know: leave the pod out, say so once.
+            WarnOnce(hpa, $"leaving out a pod that does not map: {e.Message}");
+            return null;
+        }
         if (_podCache.Count > 50_000) _podCache.Clear();
         _podCache[uid] = (rv, info);
         return info;
@@ -321,23 +367,10 @@ public sealed partial class HpaController
         if (involved is not null) await _events.RecordAsync(involved, "Warning", "ConflictingScaleWriter", message, ct).ConfigureAwait(false);
     }
 
-    private static V2HorizontalPodAutoscalerStatus CopyStatus(V2HorizontalPodAutoscalerStatus? status) =>
-        status is null ? new V2HorizontalPodAutoscalerStatus { Conditions = [] }
-            : KubernetesJson.Deserialize<V2HorizontalPodAutoscalerStatus>(KubernetesJson.Serialize(status));
-
-    private static void SetCondition(V2HorizontalPodAutoscalerStatus status, HpaCondition condition, DateTimeOffset now)
+    private static V2HorizontalPodAutoscalerStatus CopyStatus(V2HorizontalPodAutoscalerStatus? status)
     {
-        status.Conditions ??= [];
-        var existing = status.Conditions.FirstOrDefault(c => c.Type == condition.Type);
-        var v2 = new V2HorizontalPodAutoscalerCondition
-        {
-            Type = condition.Type,
-            Status = condition.Status.ToString(),
-            Reason = condition.Reason,
-            Message = condition.Message,
-            LastTransitionTime = existing is not null && existing.Status == condition.Status.ToString() ? existing.LastTransitionTime : now.UtcDateTime,
-        };
-        if (existing is null) status.Conditions.Add(v2);
-        else status.Conditions[status.Conditions.IndexOf(existing)] = v2;
+        var copy = status is null ? new V2HorizontalPodAutoscalerStatus() : KubernetesJson.Deserialize<V2HorizontalPodAutoscalerStatus>(KubernetesJson.Serialize(status));
+        copy.Conditions ??= [];
+        return copy;
     }
 }

@@ -11,7 +11,6 @@ using EdgeScaler.Kubernetes.Hpa;
 using EdgeScaler.Kubernetes.Leader;
 using EdgeScaler.Kubernetes.Rest;
 using EdgeScaler.Kubernetes.Scale;
-using EdgeScaler.Scaler.Kube;
 using EdgeScaler.Scaler.Metrics;
 using k8s;
 using k8s.Models;

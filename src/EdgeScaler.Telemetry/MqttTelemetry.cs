@@ -51,6 +51,8 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
     private Task _commandLoop = Task.CompletedTask;
     private volatile bool _discoveryDirty;
     private volatile bool _pingFailed;
+    private MqttQualityOfServiceLevel _eventQos = MqttQualityOfServiceLevel.ExactlyOnce;
+    private readonly ReadOnlyMemory<byte> _nodeUtf8;
     private long _connects, _statesPublished, _eventsPublished, _commandsAccepted, _commandsRejected;
 
     public MqttTelemetry(
@@ -69,6 +71,7 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _softwareVersion = softwareVersion;
         _topics = new TopicSchema(options.GetPrefix(), nodeName);
+        _nodeUtf8 = System.Text.Encoding.UTF8.GetBytes(nodeName);
         _backoff = new Backoff(options.ReconnectMin, options.ReconnectMax);
         if (overrides is not null && catalog is not null)
             _commands = new CommandHandler(_topics, catalog, overrides, leadership ?? DelegateLeadership.Always, CommandLimits.From(options), _time, _logger);
@@ -280,6 +283,9 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
         if (result.ResultCode != MqttClientConnectResultCode.Success)
             throw new MqttDeliveryException($"broker refused the connection: {result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? "" : " (" + result.ReasonString + ")")}");
         Interlocked.Increment(ref _connects);
+        _eventQos = EventQos(result.MaximumQoS);
+        if (_eventQos != MqttQualityOfServiceLevel.ExactlyOnce)
+            _logger.LogWarning("MQTT broker {Broker} supports QoS 1 at most: events are at-least-once; consumers dedupe on (node, seq)", BrokerUri);
 
         var subscribe = new MqttClientSubscribeOptionsBuilder();
         var any = false;
@@ -329,15 +335,10 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
         var journal = _journal!;
         while (journal.TryPeek(out var entry))
         {
-            var message = new MqttApplicationMessageBuilder()
-                .WithTopic(_topics.Events)
-                .WithPayload(entry.Payload)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithContentType("application/json")
-                .Build();
-            var result = await client.PublishAsync(message, ct);
+            var result = await client.PublishAsync(EventMessage(entry), ct);
             switch (result.ReasonCode)
             {
+                // With QoS 2 this is the PUBCOMP: the broker has released the event to its subscribers exactly once.
                 case MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers:
                     journal.Ack(entry.Seq);
                     Interlocked.Increment(ref _eventsPublished);
@@ -348,10 +349,29 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
                     journal.Ack(entry.Seq);
                     break;
                 default:
+                    // Includes a PUBCOMP saying "packet identifier not found": the broker lost the flow, so the event is sent again.
                     throw new MqttDeliveryException($"broker answered {result.ReasonCode} to event seq {entry.Seq}{(result.ReasonString is null ? "" : ": " + result.ReasonString)}");
             }
         }
     }
+
+    /// <summary>
+    /// One journaled event as a PUBLISH: QoS 2 (the broker hands it on once even if this PUBLISH is repeated after a broken
+    /// flow), and its id as MQTT 5 user properties so consumers can dedupe without parsing the payload.
+    /// </summary>
+    internal MqttApplicationMessage EventMessage(JournalEntry entry) =>
+        new MqttApplicationMessageBuilder()
+            .WithTopic(_topics.Events)
+            .WithPayload(entry.Payload)
+            .WithQualityOfServiceLevel(_eventQos)
+            .WithContentType("application/json")
+            .WithUserProperty("node", _nodeUtf8)
+            .WithUserProperty("seq", System.Text.Encoding.ASCII.GetBytes(entry.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Build();
+
+    /// <summary>QoS 2 unless the broker's CONNACK caps it at 1 (e.g. AWS IoT Core); 0 means "not sent" in MQTTnet's result.</summary>
+    internal static MqttQualityOfServiceLevel EventQos(MqttQualityOfServiceLevel brokerMaximum) =>
+        brokerMaximum == MqttQualityOfServiceLevel.AtLeastOnce ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.ExactlyOnce;
 
     private async Task PublishAsync(IMqttClient client, string topic, byte[] payload, bool retain, TimeSpan? expiry, CancellationToken ct)
     {

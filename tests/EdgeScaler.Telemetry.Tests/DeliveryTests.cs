@@ -18,57 +18,84 @@ public sealed class DeliveryTests
         }
     }
 
+    /// <summary>The event's id from the MQTT 5 user properties (not the payload): what a consumer that dedupes would read.</summary>
+    private static long SeqProperty(Received m)
+    {
+        var props = m.UserProperties.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("node:pi-1", props);
+        return long.Parse(Assert.Single(props, p => p.StartsWith("seq:", StringComparison.Ordinal))["seq:".Length..]);
+    }
+
     [Fact]
     public async Task Broker_restart_mid_stream_delivers_every_event_exactly_once_in_order()
     {
         const int total = 60;
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", clientId: "events-watcher");
-        try
+        await using var broker = await Mosquitto.StartAsync(); // persistence on; SIGTERM saves sessions and in-flight QoS 2 state
+        // A QoS 2 subscriber with a persistent session, as a consumer that must see each event once would be.
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", clientId: "events-watcher", qos: 2);
+        await using var agent = Samples.Agent(Samples.Options(broker.PlainUri, dir.Sub("journal"), dir.Path));
+        await agent.StartAsync();
+        var producer = Task.Run(async () =>
         {
-            await using var agent = Samples.Agent(Samples.Options(broker.PlainUri, dir.Sub("journal"), dir.Path));
-            await agent.StartAsync();
-            var producer = Task.Run(async () =>
+            for (var i = 1; i <= total; i++)
             {
-                for (var i = 1; i <= total; i++)
-                {
-                    agent.PublishDecision(Samples.Decision("default", "web", i, i + 1));
-                    await Task.Delay(15);
-                }
-            });
-
-            await sub.WaitUntilAsync(ms => ms.Count >= 10, "first events");
-            await broker.StopAsync();
-            await WaitUntil(() => agent.Stats.EventsPending >= 5, "events journaled while the broker is down");
-            await broker.StartAgainAsync();
-            await producer;
-
-            if (sub.HasExited)
-            {
-                // mosquitto_sub gave up on the dead broker: come back with the same persistent session.
-                await sub.DisposeAsync();
-                sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", clientId: "events-watcher");
+                agent.PublishDecision(Samples.Decision("default", "web", i, i + 1));
+                await Task.Delay(15);
             }
-            var all = await sub.WaitUntilAsync(ms => ms.Count >= total && ms.Select(Seq).Contains(total), $"{total} events", 40);
+        });
 
-            // QoS 1 is at-least-once: an event the broker stored just before it died, whose PUBACK was lost,
-            // is sent again after reconnect. Consumers dedupe on (node, seq) (docs/mqtt.md). What must hold:
-            // nothing lost, order kept, and any repeat is an exact, adjacent copy of the same seq.
-            // (Issue 6 asks for exactly-once on the wire; that needs QoS 2 or publisher-side dedupe — open.)
-            var deduped = all.Where((m, i) => i == 0 || Seq(m) != Seq(all[i - 1])).ToList();
-            Assert.True(all.Count - deduped.Count <= 2, $"{all.Count - deduped.Count} repeats across one broker restart");
-            Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), deduped.Select(Seq));
-            Assert.Equal(Enumerable.Range(1, total), deduped.Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("from").GetInt32()));
-            Assert.All(all, m => DocumentedSchema.AssertMatches("event-scale", m.Payload));
-            Assert.Equal(0, agent.Stats.EventsPending);
-            Assert.Equal(0, agent.Stats.EventsDropped);
+        await sub.WaitUntilAsync(ms => ms.Count >= 10, "first events");
+        await broker.StopAsync();
+        await WaitUntil(() => agent.Stats.EventsPending >= 5, "events journaled while the broker is down");
+        await broker.StartAgainAsync();
+        await producer;
+
+        Assert.False(sub.HasExited, "mosquitto_sub quit across the broker restart; its persistent session should have carried it");
+        await sub.WaitUntilAsync(ms => ms.Select(Seq).Contains(total), $"event {total}", 40);
+        await WaitUntil(() => agent.Stats.EventsPending == 0, "journal drained");
+        await Task.Delay(500); // a late redelivery, if there were one, would show up here
+        var all = sub.Messages;
+
+        // Exactly once, in order, as the subscriber saw them: no dedupe applied.
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), all.Select(Seq));
+        Assert.Equal(Enumerable.Range(1, total), all.Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("from").GetInt32()));
+        Assert.Equal(all.Select(Seq), all.Select(SeqProperty));
+        Assert.All(all, m => Assert.Equal(2, m.Qos));
+        Assert.All(all, m => DocumentedSchema.AssertMatches("event-scale", m.Payload));
+        Assert.Equal(0, agent.Stats.EventsDropped);
             Assert.True(agent.Stats.Connects >= 2);
-        }
-        finally
+    }
+
+    [Fact]
+    public async Task Connections_cut_mid_stream_lose_nothing_and_dedupe_by_event_id_leaves_each_event_once_in_order()
+    {
+        const int total = 60;
+        using var dir = new TempDir();
+        await using var broker = await Mosquitto.StartAsync();
+        await using var proxy = new TcpProxy(broker.Port);
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", clientId: "events-cut-watcher", qos: 2);
+        await using var agent = Samples.Agent(Samples.Options($"mqtt://127.0.0.1:{proxy.Port}", dir.Sub("journal"), dir.Path));
+        await agent.StartAsync();
+        for (var i = 1; i <= total; i++)
         {
-            await sub.DisposeAsync();
+            agent.PublishDecision(Samples.Decision("default", "web", i, i + 1));
+            if (i % 15 == 0) proxy.CutAll(); // the network drops while events are in flight, at whatever step of the QoS 2 flow
+            await Task.Delay(10);
         }
+        await sub.WaitUntilAsync(ms => ms.Select(Seq).Contains(total), $"event {total}", 40);
+        await WaitUntil(() => agent.Stats.EventsPending == 0, "journal drained");
+        await Task.Delay(500);
+        var all = sub.Messages;
+
+        // A cut between the broker releasing an event and our PUBCOMP arriving makes MQTTnet 5 publish it again under a new
+        // packet id (it cannot resume a QoS 2 flow), so the wire may repeat an event; the id in the user properties
+        // makes that visible. After dedupe by it: every event once, in order. A repeat is always the one just sent.
+        var deduped = all.Where((m, i) => i == 0 || SeqProperty(m) != SeqProperty(all[i - 1])).ToList();
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), deduped.Select(SeqProperty));
+        Assert.Equal(all.Select(Seq), all.Select(SeqProperty));
+        Assert.Equal(0, agent.Stats.EventsDropped);
+        Assert.True(agent.Stats.Connects >= 2);
     }
 
     [Fact]
@@ -91,29 +118,35 @@ public sealed class DeliveryTests
     }
 
     [Fact]
-    public async Task Agent_restart_replays_journaled_events_in_order_and_continues_the_sequence()
+    public async Task Agent_restart_on_the_same_journal_loses_nothing_and_repeats_nothing()
     {
         using var dir = new TempDir();
         var journal = dir.Sub("journal");
         await using var broker = await Mosquitto.StartAsync();
-        await broker.StopAsync(); // broker down while the first agent runs
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", clientId: "restart-watcher", qos: 2);
 
         await using (var first = Samples.Agent(Samples.Options(broker.PlainUri, journal, dir.Path)))
         {
             await first.StartAsync();
             for (var i = 1; i <= 5; i++) first.PublishDecision(Samples.Decision("default", "web", i, i + 1));
+            await sub.WaitUntilAsync(ms => ms.Count >= 5, "events 1-5 from the first agent");
+            await WaitUntil(() => first.Stats.EventsPending == 0, "first agent's journal drained");
+            await broker.StopAsync();
+            for (var i = 6; i <= 10; i++) first.PublishDecision(Samples.Decision("default", "web", i, i + 1));
             Assert.Equal(5, first.Stats.EventsPending);
-        } // agent stops with the broker still down: the events stay on disk
+        } // the agent stops with the broker down: events 6-10 stay on disk, 1-5 are marked delivered
 
         await broker.StartAgainAsync();
-        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events");
         await using var second = Samples.Agent(Samples.Options(broker.PlainUri, journal, dir.Path));
-        await second.StartAsync();
+        await second.StartAsync(); // a new process would do exactly this: open the same journal directory
         second.PublishDecision(Samples.Decision("shop", "api", 2, 3));
 
-        var all = await sub.WaitUntilAsync(ms => ms.Count >= 6, "6 events");
-        Assert.Equal([1L, 2, 3, 4, 5, 6], all.Select(Seq));
-        Assert.Equal("shop/api", JsonDocument.Parse(all[5].Payload).RootElement.GetProperty("hpa").GetString());
+        await sub.WaitUntilAsync(ms => ms.Select(Seq).Contains(11), "event 11");
         await WaitUntil(() => second.Stats.EventsPending == 0, "journal drained");
+        await Task.Delay(500);
+        var all = sub.Messages;
+        Assert.Equal(Enumerable.Range(1, 11).Select(i => (long)i), all.Select(Seq));
+        Assert.Equal("shop/api", JsonDocument.Parse(all[10].Payload).RootElement.GetProperty("hpa").GetString());
+        Assert.Equal(0, second.Stats.EventsDropped);
     }
 }

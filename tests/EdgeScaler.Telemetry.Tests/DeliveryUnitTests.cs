@@ -1,6 +1,8 @@
 namespace EdgeScaler.Telemetry.Tests;
 
+using System.Buffers;
 using System.Text;
+using MQTTnet.Packets;
 using EdgeScaler.Telemetry.Delivery;
 using EdgeScaler.Telemetry.Tests.Infrastructure;
 
@@ -176,5 +178,30 @@ public sealed class StateSlotsTests
         var retry = slots.TakeDirty();
         Assert.Equal(2, retry.Count);
         Assert.Equal("2", Encoding.UTF8.GetString(retry.Single(m => m.Topic == "a").Payload));
+    }
+}
+
+public sealed class EventMessageTests
+{
+    [Theory]
+    [InlineData(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtMostOnce, MQTTnet.Protocol.MqttQualityOfServiceLevel.ExactlyOnce)] // property absent
+    [InlineData(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)] // e.g. AWS IoT Core
+    [InlineData(MQTTnet.Protocol.MqttQualityOfServiceLevel.ExactlyOnce, MQTTnet.Protocol.MqttQualityOfServiceLevel.ExactlyOnce)]
+    public void Events_use_qos_2_unless_the_broker_caps_at_1(MQTTnet.Protocol.MqttQualityOfServiceLevel brokerMaximum, MQTTnet.Protocol.MqttQualityOfServiceLevel expected) =>
+        Assert.Equal(expected, MqttTelemetry.EventQos(brokerMaximum));
+
+    [Fact]
+    public void An_event_carries_its_id_as_user_properties_and_its_journal_bytes_unchanged()
+    {
+        using var dir = new TempDir();
+        var agent = Samples.Agent(Samples.Options("mqtt://127.0.0.1:1", dir.Sub("journal"), dir.Path), node: "pi-7");
+        var payload = Encoding.UTF8.GetBytes("""{"v":1,"seq":123456789012}""");
+        var message = agent.EventMessage(new JournalEntry(123456789012, payload));
+
+        Assert.Equal("edgescaler/test/events", message.Topic);
+        Assert.Equal(MQTTnet.Protocol.MqttQualityOfServiceLevel.ExactlyOnce, message.QualityOfServiceLevel);
+        Assert.False(message.Retain);
+        Assert.Equal(payload, message.Payload.ToArray());
+        Assert.Equal(["node=pi-7", "seq=123456789012"], message.UserProperties.Select(p => $"{p.Name}={p.ReadValueAsString()}"));
     }
 }

@@ -9,6 +9,10 @@ using k8s.Models;
 /// scaleTargetRef, maxReplicas &lt; 1, a bad quantity) throw <see cref="MappingException"/> naming the field;
 /// an unknown metric type maps to <see cref="MetricSourceType.Unknown"/> so the algorithm reports it with
 /// upstream's InvalidMetricSourceType instead of failing the whole HPA.
+/// The controller maps with <c>metricProblems</c> (lenient metrics): a metric entry that does not map becomes an
+/// entry of its type without a usable target, so the algorithm reports it with upstream's reason for that type
+/// (FailedGetResourceMetric, FailedGetObjectMetric, ...) while the other metrics keep working; the problem is
+/// handed back so the caller can log the field at fault.
 /// </summary>
 public static class HpaMapper
 {
@@ -19,7 +23,13 @@ public static class HpaMapper
         catch (MappingException e) { throw new MappingException($"{prefix}.{e.Path}", e.Detail); }
     }
 
-    public static HpaObject ToCore(V2HorizontalPodAutoscaler hpa)
+    public static HpaObject ToCore(V2HorizontalPodAutoscaler hpa) => ToCore(hpa, metricProblems: null);
+
+    /// <summary>
+    /// Maps with lenient metrics when <paramref name="metricProblems"/> is given (see the class summary); structural
+    /// problems outside spec.metrics still throw.
+    /// </summary>
+    public static HpaObject ToCore(V2HorizontalPodAutoscaler hpa, List<MappingException>? metricProblems)
     {
         var meta = hpa.Metadata ?? throw new MappingException("metadata", "missing");
         if (string.IsNullOrEmpty(meta.Name)) throw new MappingException("metadata.name", "missing");
@@ -33,7 +43,17 @@ public static class HpaMapper
             throw new MappingException("spec.minReplicas", $"{min} is greater than maxReplicas {spec.MaxReplicas}");
 
         var metrics = new List<MetricSpec>();
-        for (var i = 0; i < (spec.Metrics?.Count ?? 0); i++) metrics.Add(ToMetric(spec.Metrics![i], $"spec.metrics[{i}]"));
+        for (var i = 0; i < (spec.Metrics?.Count ?? 0); i++)
+        {
+            var m = spec.Metrics![i];
+            if (metricProblems is null) { metrics.Add(ToMetric(m, $"spec.metrics[{i}]")); continue; }
+            try { metrics.Add(ToMetric(m, $"spec.metrics[{i}]")); }
+            catch (MappingException e)
+            {
+                metricProblems.Add(e);
+                metrics.Add(Unusable(m));
+            }
+        }
 
         var annotations = meta.Annotations is null ? HpaObject.NoAnnotations : new Dictionary<string, string>(meta.Annotations);
         return new HpaObject(
@@ -76,6 +96,25 @@ public static class HpaMapper
             default:
                 return new MetricSpec(MetricSourceType.Unknown, new MetricTarget(MetricTargetType.Value), TypeName: m.Type ?? "");
         }
+    }
+
+    /// <summary>
+    /// A metric entry that did not map, kept as its type with no target value: the algorithm fails it with the
+    /// reason upstream gives that type ("invalid ... metric source: neither ... target was set").
+    /// </summary>
+    private static MetricSpec Unusable(V2MetricSpec m)
+    {
+        var none = new MetricTarget(MetricTargetType.Value);
+        return m.Type switch
+        {
+            "Resource" => new MetricSpec(MetricSourceType.Resource, none, ResourceName: m.Resource?.Name),
+            "ContainerResource" => new MetricSpec(MetricSourceType.ContainerResource, none, ResourceName: m.ContainerResource?.Name, Container: m.ContainerResource?.Container),
+            "Pods" => new MetricSpec(MetricSourceType.Pods, none, MetricName: m.Pods?.Metric?.Name),
+            "Object" => new MetricSpec(MetricSourceType.Object, none, MetricName: m.ObjectProperty?.Metric?.Name,
+                DescribedObject: m.ObjectProperty?.DescribedObject is { } d ? new ObjectReference(d.Kind, d.Name, d.ApiVersion) : null),
+            "External" => new MetricSpec(MetricSourceType.External, none, MetricName: m.External?.Metric?.Name),
+            _ => new MetricSpec(MetricSourceType.Unknown, none, TypeName: m.Type ?? ""),
+        };
     }
 
     private static MetricTarget ToTarget(V2MetricTarget? t, string path)

@@ -4,10 +4,12 @@ using EdgeScaler.Core.Hpa;
 using k8s.Models;
 
 /// <summary>
-/// <see cref="HpaResult"/> → autoscaling/v2 status, the way upstream writes it: currentMetrics in spec order
-/// (a failed metric leaves an empty entry, as upstream's zero-valued MetricStatus does), conditions merged with
-/// the previous ones (lastTransitionTime kept while a condition's status is unchanged, types not set this round
-/// kept), lastScaleTime set when the controller rescaled.
+/// <see cref="HpaResult"/> → autoscaling/v2 status, the way upstream's setStatus writes it: currentMetrics in spec
+/// order (a failed metric leaves an empty entry, as upstream's zero-valued MetricStatus does; none computed — a
+/// shortcut, a bad selector — leaves none), conditions merged with the previous ones (lastTransitionTime kept while
+/// a condition's status is unchanged, types not set this round kept), desiredReplicas the count written (the
+/// current one when nothing was written; the previous value when the metrics could not be computed at all, as
+/// upstream's setCurrentReplicasAndMetricsInStatus keeps it), lastScaleTime set when the controller rescaled.
 /// </summary>
 public static class StatusMapper
 {
@@ -16,11 +18,12 @@ public static class StatusMapper
     {
         var conditions = previous?.Conditions?.Select(Copy).ToList() ?? [];
         foreach (var c in result.Conditions.Concat(extraConditions)) SetCondition(conditions, c, nowUtc);
+        var metricsFailed = result.Error is not null && result.RecommendedReplicas is null;
         return new V2HorizontalPodAutoscalerStatus
         {
             CurrentReplicas = result.CurrentReplicas,
-            DesiredReplicas = rescaled ? writtenDesired : result.CurrentReplicas,
-            CurrentMetrics = result.Metrics.Count == 0 ? previous?.CurrentMetrics : result.Metrics.Select(ToMetricStatus).ToList(),
+            DesiredReplicas = rescaled ? writtenDesired : metricsFailed ? previous?.DesiredReplicas ?? result.CurrentReplicas : result.CurrentReplicas,
+            CurrentMetrics = result.Metrics.Count == 0 ? null : result.Metrics.Select(ToMetricStatus).ToList(),
             Conditions = conditions,
             LastScaleTime = rescaled ? nowUtc : previous?.LastScaleTime,
             ObservedGeneration = previous?.ObservedGeneration,
@@ -28,10 +31,12 @@ public static class StatusMapper
     }
 
     /// <summary>upstream's setCondition: replace by type; keep lastTransitionTime when the status did not change.</summary>
-    public static void SetCondition(List<V2HorizontalPodAutoscalerCondition> conditions, HpaCondition c, DateTime nowUtc)
+    public static void SetCondition(IList<V2HorizontalPodAutoscalerCondition> conditions, HpaCondition c, DateTime nowUtc)
     {
         var status = c.Status.ToString();
-        var existing = conditions.FindIndex(x => x.Type == c.Type);
+        var existing = -1;
+        for (var i = 0; i < conditions.Count && existing < 0; i++)
+            if (conditions[i].Type == c.Type) existing = i;
         var transition = existing >= 0 && conditions[existing].Status == status ? conditions[existing].LastTransitionTime : nowUtc;
         var updated = new V2HorizontalPodAutoscalerCondition { Type = c.Type, Status = status, Reason = c.Reason, Message = c.Message, LastTransitionTime = transition };
         if (existing >= 0) conditions[existing] = updated; else conditions.Add(updated);

@@ -93,12 +93,14 @@ public sealed class JournaledOverrideSink : IOverrideSink
                 else
                 {
                     var onHpa = OverrideAnnotations.Parse(new Dictionary<string, string>(hpa.Metadata.Annotations ?? new Dictionary<string, string>()), out _);
-                    if (onHpa is not null && onHpa.SetAt > entry.RequestedAt)
+                    if (!entry.TryReadOverride(out var journaled, out var error))
+                        _log.LogWarning("Journaled override for {Hpa} dropped: {Error}", entry.Hpa, error); // Load refuses these; kept for safety
+                    else if (onHpa is not null && onHpa.SetAt > entry.RequestedAt)
                         _log.LogInformation("Journaled override for {Hpa} from {At:O} dropped: the HPA has a newer one (from {Source} at {SetAt:O})",
                             entry.Hpa, entry.RequestedAt, ActiveOverride.SourceToWire(onHpa.Source), onHpa.SetAt);
                     else
                     {
-                        await _writer.PatchAsync(path, entry.Annotations, hpa.Metadata.ResourceVersion, ct).ConfigureAwait(false);
+                        await _writer.PatchAsync(path, OverrideAnnotations.Format(journaled), hpa.Metadata.ResourceVersion, ct).ConfigureAwait(false);
                         _log.LogInformation("Journaled override for {Hpa} from {Source} written to the API", entry.Hpa, entry.Source);
                     }
                 }
@@ -122,11 +124,7 @@ public sealed class JournaledOverrideSink : IOverrideSink
         return settled;
     }
 
-    private static PendingAnnotations ToPending(OverrideRequest request)
-    {
-        ActiveOverride? next = request.Release ? null : new ActiveOverride(request.Replicas ?? 0,
-            request.Duration is { } d ? request.RequestedAt + d : null, request.Source, request.RequestedAt, request.Force, request.RequestedBy);
-        var changes = OverrideAnnotations.Format(next);
-        return new PendingAnnotations(request.Hpa.Namespace, request.Hpa.Name, changes, request.RequestedAt, ActiveOverride.SourceToWire(request.Source));
-    }
+    /// <summary>The override the request puts in force, as OverrideBook decides it (validated beforehand), journaled in its annotation form.</summary>
+    private static PendingAnnotations ToPending(OverrideRequest request) =>
+        PendingAnnotations.For(request.Hpa, OverrideBook.Apply(null, request, 0, int.MaxValue).Next, request.RequestedAt, request.Source);
 }

@@ -3,10 +3,16 @@ namespace EdgeScaler.Kubernetes.Overrides;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EdgeScaler.Core.Overrides;
 using EdgeScaler.Core.Scaling;
 using Microsoft.Extensions.Logging;
 
-/// <summary>An annotation change for one HPA that the API has not accepted yet. A null value removes the annotation.</summary>
+/// <summary>
+/// An override annotation change for one HPA that the API has not accepted yet, as
+/// <see cref="OverrideAnnotations.Format"/> writes it (a null value removes the annotation; all null is a release).
+/// Only override keys are allowed, and the values must parse back to the same override, so a damaged or hand-edited
+/// journal can never put anything else on an HPA.
+/// </summary>
 public sealed record PendingAnnotations(
     string Namespace,
     string Name,
@@ -16,6 +22,30 @@ public sealed record PendingAnnotations(
 {
     [JsonIgnore]
     public HpaRef Hpa => new(Namespace, Name);
+
+    /// <summary>The entry that stores <paramref name="next"/> (null: release) on <paramref name="hpa"/>.</summary>
+    public static PendingAnnotations For(HpaRef hpa, ActiveOverride? next, DateTimeOffset requestedAt, OverrideSource source) =>
+        new(hpa.Namespace, hpa.Name, OverrideAnnotations.Format(next), requestedAt, ActiveOverride.SourceToWire(source));
+
+    /// <summary>
+    /// The override this entry stores (null for a release), read back through <see cref="OverrideAnnotations.Parse"/>;
+    /// false with <paramref name="error"/> when a key is not an override key or a value does not parse.
+    /// </summary>
+    public bool TryReadOverride(out ActiveOverride? active, out string? error)
+    {
+        active = null;
+        error = null;
+        var present = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in Annotations ?? [])
+        {
+            if (!OverrideAnnotations.All.Contains(key)) { error = $"annotation {key} is not an override annotation"; return false; }
+            if (value is not null) present[key] = value;
+        }
+        if (present.Count == 0) return true; // a release
+        active = OverrideAnnotations.Parse(present, out error);
+        if (active is null) error ??= $"annotation {OverrideAnnotations.Replicas} is missing";
+        return active is not null;
+    }
 }
 
 /// <summary>The journal file's shape: a version and the pending entries (newest per HPA only).</summary>
@@ -95,6 +125,8 @@ public sealed class OverrideJournal
             else if (file.Version != CurrentVersion) reason = $"it has version {file.Version}, this build reads {CurrentVersion}";
             else if (file.Pending is null || file.Pending.Any(p => p is null || string.IsNullOrEmpty(p.Namespace) || string.IsNullOrEmpty(p.Name) || p.Annotations is null))
                 reason = "an entry lacks namespace, name or annotations";
+            else if (file.Pending.Select(p => p.TryReadOverride(out _, out var e) ? null : $"the entry for {p.Hpa}: {e}").FirstOrDefault(e => e is not null) is { } bad)
+                reason = bad;
             else
             {
                 foreach (var p in file.Pending) _pending[p.Hpa] = p;

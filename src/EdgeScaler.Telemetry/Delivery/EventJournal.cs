@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 public readonly record struct JournalEntry(long Seq, byte[] Payload);
 
 /// <summary>
-/// The bounded on-disk queue of events not yet acknowledged by the broker (PUBACK).
+/// The bounded on-disk queue of events not yet acknowledged by the broker (PUBCOMP for QoS 2, PUBACK for QoS 1).
 /// <list type="bullet">
 /// <item>`events.log` is an append log of records `magic(2) length(4) seq(8) crc32(4) payload`, each fsynced, so a crash
 /// leaves at worst one torn record at the tail, which the checksum finds and recovery cuts off.</item>

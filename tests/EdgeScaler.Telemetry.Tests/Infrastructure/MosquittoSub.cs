@@ -3,15 +3,19 @@ namespace EdgeScaler.Telemetry.Tests.Infrastructure;
 using System.Diagnostics;
 
 /// <summary>One message as mosquitto_sub printed it.</summary>
-public sealed record Received(bool Retain, int Qos, string Expiry, string Correlation, string Topic, string Payload);
+public sealed record Received(bool Retain, int Qos, string Expiry, string Correlation, string Topic, string Payload)
+{
+    /// <summary>MQTT 5 user properties as mosquitto_sub prints them (`key:value`, space-separated).</summary>
+    public string UserProperties { get; init; } = "";
+}
 
 /// <summary>
-/// A real `mosquitto_sub` (MQTT 5) printing retain|qos|expiry|correlation|topic|payload per line.
-/// With a client id it uses a persistent session (-c), so it picks up QoS 1 messages queued while it was away.
+/// A real `mosquitto_sub` (MQTT 5) printing retain|qos|expiry|correlation|user properties|topic|payload per line.
+/// With a client id it uses a persistent session (-c), so it picks up QoS 1/2 messages queued while it was away.
 /// </summary>
 public sealed class MosquittoSub : IAsyncDisposable
 {
-    private const string Format = "%r|%q|%E|%D|%t|%p";
+    private const string Format = "%r|%q|%E|%D|%P|%t|%p";
     private readonly object _gate = new();
     private readonly List<Received> _messages = [];
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,14 +35,16 @@ public sealed class MosquittoSub : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts mosquitto_sub and waits until the broker acknowledged the subscription.</summary>
-    public static Task<MosquittoSub> StartAsync(Mosquitto broker, string topic, (string User, string Password)? user = null, string? clientId = null) =>
-        StartAsync(broker.Port, topic, user, clientId);
+    public static Task<MosquittoSub> StartAsync(Mosquitto broker, string topic, (string User, string Password)? user = null, string? clientId = null, int qos = 1) =>
+        StartAsync(broker.Port, topic, user, clientId, qos);
 
-    public static async Task<MosquittoSub> StartAsync(int port, string topic, (string User, string Password)? user = null, string? clientId = null)
+    public static async Task<MosquittoSub> StartAsync(int port, string topic, (string User, string Password)? user = null, string? clientId = null, int qos = 1)
     {
         var (u, p) = user ?? Mosquitto.Viewer;
-        var args = new List<string> { "-h", "127.0.0.1", "-p", port.ToString(), "-u", u, "-P", p, "-V", "mqttv5", "-q", "1", "-t", topic, "-F", Format, "-d" };
-        if (clientId is not null) args.AddRange(["-c", "-i", clientId]);
+        var args = new List<string> { "-h", "127.0.0.1", "-p", port.ToString(), "-u", u, "-P", p, "-V", "mqttv5", "-q", qos.ToString(), "-t", topic, "-F", Format, "-d" };
+        // mosquitto 2.0.11 restoring a persisted session sends more QoS 2 messages in flight than the subscriber's Receive
+        // Maximum (libmosquitto's default 20), which libmosquitto treats as a protocol error and quits; a large window avoids it.
+        if (clientId is not null) args.AddRange(["-c", "-i", clientId, "-D", "connect", "receive-maximum", "65535"]);
         else args.AddRange(["-i", "sub-" + Guid.NewGuid().ToString("N")[..12]]);
         // stdbuf: mosquitto_sub's stdout is block-buffered on a pipe, which would hold back the SUBACK line.
         args.InsertRange(0, ["-oL", "mosquitto_sub"]);
@@ -96,14 +102,18 @@ public sealed class MosquittoSub : IAsyncDisposable
             if (line.Contains("received SUBACK", StringComparison.Ordinal)) _subscribed.TrySetResult();
             return;
         }
-        var parts = line.Split('|', 6);
-        if (parts.Length < 6 || parts[0] is not ("0" or "1")) return;
-        lock (_gate) _messages.Add(new Received(parts[0] == "1", int.Parse(parts[1]), parts[2], parts[3], parts[4], parts[5]));
+        var parts = line.Split('|', 7);
+        if (parts.Length < 7 || parts[0] is not ("0" or "1")) return;
+        lock (_gate) _messages.Add(new Received(parts[0] == "1", int.Parse(parts[1]), parts[2], parts[3], parts[5], parts[6]) { UserProperties = parts[4] });
         Changed?.Invoke();
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill();
