@@ -69,7 +69,8 @@ public sealed class ClusterViewFeeder(
 
     public async ValueTask DisposeAsync()
     {
-        if (_inventory is { } inventory) await inventory.DisposeAsync();
-        _podSource?.Dispose();
+        // Idempotent: the container disposes this once as itself and once as the hosted service it also is.
+        if (Interlocked.Exchange(ref _inventory, null) is { } inventory) await inventory.DisposeAsync();
+        Interlocked.Exchange(ref _podSource, null)?.Dispose();
     }
 }

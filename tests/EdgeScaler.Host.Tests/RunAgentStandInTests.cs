@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EdgeScaler.TestKit;
+using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// `edgescaler run` as a real process, whole: a copy of the rpi-4b fixture tree whose pod cgroup counters the test
@@ -23,6 +24,7 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
 
     private readonly string _dir = Directory.CreateTempSubdirectory("es-run-agent-").FullName;
     private KubeApiStandIn _api = null!;
+    private Func<string> _extraOutput = () => "";
     private string _hostRoot = "";
     private string _podSlice = "";
     private string[] _containerScopes = [];
@@ -110,6 +112,60 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
         Assert.Equal("online", topics.Where(l => l.StartsWith("edgescaler/default/pi-a/availability ", StringComparison.Ordinal)).Select(l => l.Split(' ', 2)[1]).LastOrDefault());
     }
 
+    [Fact]
+    public async Task InProcess_agent_virtual_panel_up_press_pins_replicas_through_the_API_standin_and_reports_it_to_mosquitto()
+    {
+        SetTemperature(48.0);
+        var port = FreePort();
+        var conf = Path.Combine(_dir, "mosquitto.conf");
+        File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        using var broker = Started(new ProcessStartInfo("mosquitto", ["-c", conf]));
+        await Task.Delay(500);
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var sub = Started(new ProcessStartInfo("mosquitto_sub", ["-h", "127.0.0.1", "-p", $"{port}", "-t", "edgescaler/default/events", "-v"]), lines.Enqueue);
+
+        var config = Configuration.ConfigLoader.Load(WriteConfig(
+            new JsonObject { ["brokerUri"] = $"mqtt://127.0.0.1:{port}", ["journalPath"] = Path.Combine(_dir, "mqtt") },
+            new JsonObject { ["enabled"] = true, ["targets"] = new JsonArray("shop/web"), ["debounce"] = "5ms" }));
+        Assert.True(config.IsValid, string.Join("; ", config.Problems));
+        // The board profile's wiring (rpi-4b: chip "pinctrl-bcm2711", 58 lines; up = line 5) on a virtual chip of that shape.
+        var driver = new EdgeScaler.Panel.Virtual.VirtualGpioDriver(58, "pinctrl-bcm2711");
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new() { ApplicationName = "edgescaler", ContentRootPath = "/" });
+        Environment.SetEnvironmentVariable("NODE_NAME", Node); // read when the agent's parts are built and started; reset below
+        Composition.AgentComposition.AddAgent(builder, config.Config!);
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<EdgeScaler.Panel.Hardware.IPanelGpio>(
+            builder.Services, new EdgeScaler.Panel.Virtual.VirtualPanelGpio(driver)); // the last registration wins: the virtual chip stands in for /dev/gpiochip*
+        var log = new TestLogger();
+        builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(log);
+        using var host = builder.Build();
+        await host.StartAsync();
+        _extraOutput = () => string.Join('\n', log.Lines.Select(l => $"{l.Level}: {l.Message}"));
+        try
+        {
+            // The controller has decided for shop/web (1 replica, cool, no load) and the panel has opened its lines.
+            var status = host.Services.GetRequiredService<EdgeScaler.Core.Agent.IAgentStatusSource>();
+            await WaitUntil(null, () => status.Current.Decisions.Any(d => d.Hpa.ToString() == "shop/web") && driver.IsOpen(5),
+                "the agent status carries a decision for shop/web and the panel is open");
+            var wiring = EdgeScaler.Panel.Wiring.PanelWiring.Resolve(config.Config!.Panel,
+                EdgeScaler.Panel.Wiring.BoardPanelDefaults.FromJson(EdgeScaler.Node.Boards.BoardCatalog.BuiltIn.Find("rpi-4b")!.Panel, out _), out _)!;
+            Assert.True(EdgeScaler.Panel.Virtual.VirtualPanelConsole.TryMapKey('+', out var up));
+            await EdgeScaler.Panel.Virtual.VirtualPanelConsole.PerformAsync(driver, wiring, config.Config!.Panel, up, TimeProvider.System);
+
+            // One more than now, pinned on the HPA by the same override path the CLI and MQTT use; the controller follows it.
+            await WaitUntil(null, () => (string?)Hpa()["metadata"]?["annotations"]?["edgescaler.io/override-replicas"] == "2", "the override annotation");
+            Assert.Equal("panel", (string?)Hpa()["metadata"]!["annotations"]!["edgescaler.io/override-source"]);
+            await WaitUntil(null, () => Replicas() == 2, "the Deployment pinned at 2");
+            await WaitUntil(null, () => lines.Any(l => l.Contains("\"override\"", StringComparison.Ordinal) && l.Contains("panel", StringComparison.Ordinal)),
+                "an override event from the panel on MQTT");
+        }
+        finally
+        {
+            await host.StopAsync();
+            Environment.SetEnvironmentVariable("NODE_NAME", null);
+        }
+        Assert.False(driver.IsOpen(17)); // the panel let go of its LED line on stop
+    }
+
     private static int FreePort()
     {
         using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -130,7 +186,10 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
         return new Stopper(() => { try { p.Kill(); p.WaitForExit(5000); } catch (InvalidOperationException) { } p.Dispose(); });
     }
 
-    private EdgescalerProcess StartAgent(JsonObject? mqtt = null)
+    private EdgescalerProcess StartAgent(JsonObject? mqtt = null) =>
+        new(["run", "--config", WriteConfig(mqtt)], new Dictionary<string, string> { ["NODE_NAME"] = Node });
+
+    private string WriteConfig(JsonObject? mqtt = null, JsonObject? panel = null)
     {
         var kubeconfig = _api.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
         var config = Path.Combine(_dir, "edgescaler.json");
@@ -144,8 +203,9 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
                 ["listenAddress"] = "127.0.0.1", ["port"] = 0, ["allowAnonymous"] = true, ["certDirectory"] = Path.Combine(_dir, "tls"),
             },
             ["mqtt"] = mqtt ?? new JsonObject(),
+            ["panel"] = panel ?? new JsonObject(),
         }));
-        return new EdgescalerProcess(["run", "--config", config], new Dictionary<string, string> { ["NODE_NAME"] = Node });
+        return config;
     }
 
     private void SeedCluster()
@@ -270,7 +330,7 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
         throw new Xunit.Sdk.XunitException($"GET {path}: last answer {last}\n{agent.Output}\nAPI requests:\n{ApiLog()}");
     }
 
-    private async Task WaitUntil(EdgescalerProcess agent, Func<bool> condition, string what)
+    private async Task WaitUntil(EdgescalerProcess? agent, Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + Long;
         while (DateTime.UtcNow < deadline)
@@ -278,7 +338,7 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
             if (condition()) return;
             await Task.Delay(200);
         }
-        throw new Xunit.Sdk.XunitException($"timed out waiting until {what}\n{agent.Output}\nHPA: {Hpa()["status"]}\nAPI requests:\n{ApiLog()}");
+        throw new Xunit.Sdk.XunitException($"timed out waiting until {what}\n{agent?.Output}{_extraOutput()}\nHPA: {Hpa()["status"]}\nAPI requests:\n{ApiLog()}");
     }
 
     private string ApiLog() => string.Join('\n', _api.Requests.DistinctBy(r => r.ToString()).Take(60));
