@@ -21,6 +21,7 @@ public static class DoctorCommand
           cgroup-driver  k3s's pod cgroups (systemd or cgroupfs driver) are found
           gpio           GPIO chips are accessible (only when a panel is configured)
           clock          the system clock is sane
+          mqtt           the MQTT broker accepts our TLS and credentials (only when mqtt.brokerUri is set)
 
         Options:
           --config PATH    Config file (default {ConfigLoader.DefaultPath}).
@@ -52,6 +53,7 @@ public static class DoctorCommand
         checks.AddRange(NodeChecks.Sampled(root, cfg.Node.Board, now));
         checks.Add(NodeChecks.Gpio(cfg.Panel, root));
         checks.Add(NodeChecks.Clock(now));
+        checks.Add(MqttChecks.Broker(cfg.Mqtt));
         return checks;
     }
 }
