@@ -13,11 +13,11 @@ public static class AgentComposition
     {
         builder.AddHostBasics(config);
         builder.AddNodeSampling(config.Node);
+        builder.AddClusterView(config.Kubernetes, config.MetricsApi);
         builder.AddScaler(config.Scaler, config.Kubernetes);
+        builder.AddMetricsApi(config.MetricsApi);
         builder.AddMqttTelemetry(config.Mqtt);
-        // Next areas, one line each, e.g.:
-        // builder.AddMetricsApi(config.MetricsApi);
-        // builder.AddPanel(config.Panel);
+        builder.AddPanel(config.Panel, config.Node.HostRoot);
         return builder;
     }
 }

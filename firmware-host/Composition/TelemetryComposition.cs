@@ -1,85 +1,125 @@
 namespace EdgeScaler.Host.Composition;
 
 using EdgeScaler.Core.Metrics;
-using EdgeScaler.Core.Thermal;
+using EdgeScaler.Core.Overrides;
+using EdgeScaler.Core.Scaling;
 using EdgeScaler.Host.Agent;
 using EdgeScaler.Host.Commands;
-using EdgeScaler.Node;
+using EdgeScaler.Scaler;
 using EdgeScaler.Telemetry;
+using EdgeScaler.Telemetry.Commands;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 /// <summary>
-/// The telemetry area in `run`: MQTT publishing (off until `mqtt.brokerUri` or `mqtt.embeddedBroker` is set) and a
-/// pump from this node's samples to `&lt;prefix&gt;/&lt;node&gt;/state` once per `mqtt.interval`.
+/// The telemetry area in `run`: MQTT publishing (off until `mqtt.brokerUri` or `mqtt.embeddedBroker` is set) of this
+/// node's state once per `mqtt.interval`, and of every Scaler decision; commands go to the Scaler's override sink,
+/// checked against the HPAs the controller has cached, and are applied only while this agent holds the lease.
 /// </summary>
 public static class TelemetryComposition
 {
     public static IHostApplicationBuilder AddMqttTelemetry(this IHostApplicationBuilder builder, TelemetryOptions options)
     {
         if (!options.Enabled) return builder;
-        builder.Services.AddEdgeScalerTelemetry(options, NodeIdentity.Name(), VersionCommand.Version);
-        builder.Services.AddHostedService<NodeStateTelemetryPump>();
+        var services = builder.Services;
+        services.AddSingleton<IHpaCatalog>(sp => new ControllerHpaCatalog(sp.GetRequiredService<ScalerRuntime>()));
+        services.AddSingleton<ILeadership>(sp =>
+        {
+            var scaler = sp.GetRequiredService<ScalerRuntime>();
+            return new DelegateLeadership(() => scaler.Options.Enabled && scaler.Elector?.HoldsLease == true);
+        });
+        services.AddEdgeScalerTelemetry(options, NodeIdentity.Name(), VersionCommand.Version);
+        services.AddHostedService<NodeStateTelemetryPump>();
+        services.AddHostedService<DecisionTelemetryPump>();
         return builder;
     }
 }
 
-/// <summary>This node's name: NODE_NAME (the downward API in a pod, or the unit's Environment=), else the host name.</summary>
-internal static class NodeIdentity
+/// <summary>The HPAs the controller's cache holds, with their bounds as the spec says (minReplicas defaults to 1).</summary>
+internal sealed class ControllerHpaCatalog(ScalerRuntime scaler) : IHpaCatalog
 {
-    public static string Name() =>
-        Environment.GetEnvironmentVariable("NODE_NAME") is { Length: > 0 } n ? n : Environment.MachineName.ToLowerInvariant();
+    public bool TryGetBounds(HpaRef hpa, out HpaBounds bounds)
+    {
+        bounds = default;
+        if (scaler.Controller?.CachedHpa(hpa) is not { Spec: { } spec }) return false;
+        bounds = new HpaBounds(spec.MinReplicas ?? 1, spec.MaxReplicas);
+        return true;
+    }
 }
 
-/// <summary>Turns each new node sample into node state, at most once per interval (state topics are latest-wins anyway).</summary>
-internal sealed class NodeStateTelemetryPump(NodeSampleFeed feed, ITelemetryPublisher telemetry, TelemetryOptions options, ILogger<NodeStateTelemetryPump> logger)
-    : IHostedService
+/// <summary>Turns each new node sample into node state (with the classified thermal state), at most once per interval.</summary>
+internal sealed class NodeStateTelemetryPump(NodeThermalTracker thermal, NodeSampleFeed feed, ITelemetryPublisher telemetry,
+    TelemetryOptions options, ILogger<NodeStateTelemetryPump> logger) : IHostedService
 {
-    private readonly string _node = NodeIdentity.Name();
     private DateTimeOffset _last = DateTimeOffset.MinValue;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        feed.Sampled += OnSampled;
+        thermal.Updated += OnThermal;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        feed.Sampled -= OnSampled;
+        thermal.Updated -= OnThermal;
         return Task.CompletedTask;
     }
 
-    private void OnSampled(NodeSampleFeed.SamplePair pair)
+    private void OnThermal(EdgeScaler.Core.Thermal.NodeThermal current)
     {
-        if (pair.Latest is not { } latest || latest.Timestamp - _last < options.Interval - TimeSpan.FromMilliseconds(500)) return;
-        _last = latest.Timestamp;
+        if (current.Timestamp - _last < options.Interval - TimeSpan.FromMilliseconds(500)) return;
+        _last = current.Timestamp;
         try
         {
+            var pair = feed.Current;
             NodeUsage? usage = null;
-            if (pair.Previous is { } previous)
+            if (pair is { Previous: { } previous, Latest: { } latest } && latest.Timestamp == current.Timestamp)
             {
                 var rates = UsageRates.Compute(previous.Counters, latest.Counters);
-                if (rates.NodeUsage is { } u) usage = new NodeUsage(_node, rates.Timestamp, rates.Window, u);
+                if (rates.NodeUsage is { } u) usage = new NodeUsage(thermal.NodeName, rates.Timestamp, rates.Window, u);
             }
-            telemetry.PublishNodeState(ToThermal(latest), usage, latest.Counters.Pods.Count);
+            telemetry.PublishNodeState(current, usage, pair.Latest?.Counters.Pods.Count ?? 0);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             logger.LogWarning("MQTT node state not published: {Error}", e.Message);
         }
     }
+}
 
-    private NodeThermal ToThermal(NodeSample s)
+/// <summary>Every Scaler decision to `scaler/&lt;ns&gt;/&lt;hpa&gt;/state` (and a `scale` event when replicas or mode change).</summary>
+internal sealed class DecisionTelemetryPump(ScalerRuntime scaler, ITelemetryPublisher telemetry, ILogger<DecisionTelemetryPump> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var zones = new List<ZoneTemperature>(s.Thermal.Zones.Count);
-        foreach (var z in s.Thermal.Zones)
-            if (z.Celsius is { } c) zones.Add(new ZoneTemperature(z.Type, c));
-        var policy0 = s.Thermal.CpuFreq.Count > 0 ? s.Thermal.CpuFreq[0] : null;
-        // The thermal state (hysteresis, board limits) belongs to the Scaler's thermal policy; until it feeds
-        // telemetry the state is reported as unknown rather than guessed here.
-        return new NodeThermal(_node, s.Timestamp, zones, s.Thermal.HottestCelsius, s.Thermal.Flags,
-            policy0?.CurrentKHz, policy0?.MaxKHz, ThermalState.Unknown);
+        if (scaler.Controller is { } c) c.Decided += OnDecided;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (scaler.Controller is { } c) c.Decided -= OnDecided;
+        return Task.CompletedTask;
+    }
+
+    private void OnDecided(ScaleDecision decision)
+    {
+        try { telemetry.PublishDecision(decision); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning("MQTT decision for {Hpa} not published: {Error}", decision.Hpa, e.Message);
+        }
+    }
+}
+
+/// <summary>Overrides made on this node (the panel) go to the Scaler and are reported as MQTT events.</summary>
+internal sealed class ReportingOverrideSink(IOverrideSink inner, ITelemetryPublisher? telemetry) : IOverrideSink
+{
+    public async ValueTask<OverrideResult> SubmitAsync(OverrideRequest request, CancellationToken cancellationToken = default)
+    {
+        var result = await inner.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
+        telemetry?.PublishOverride(request, result);
+        return result;
     }
 }

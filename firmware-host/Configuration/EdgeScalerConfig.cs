@@ -1,6 +1,5 @@
 namespace EdgeScaler.Host.Configuration;
 
-using EdgeScaler.Host.Configuration.Placeholders;
 using EdgeScaler.Panel;
 
 /// <summary>
@@ -19,7 +18,7 @@ public sealed class EdgeScalerConfig
 
     public EdgeScaler.Scaler.ScalerOptions Scaler { get; set; } = new();
 
-    public MetricsApiOptions MetricsApi { get; set; } = new();
+    public EdgeScaler.MetricsApi.MetricsApiOptions MetricsApi { get; set; } = new();
 
     public EdgeScaler.Telemetry.TelemetryOptions Mqtt { get; set; } = new();
 

@@ -6,6 +6,9 @@ namespace EdgeScaler.MetricsApi;
 /// </summary>
 public sealed class MetricsApiOptions
 {
+    /// <summary>Serve metrics.k8s.io from this agent (<c>edgescaler run</c>). Off: no port is opened, peers cannot pull this node.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Address to listen on: an IP (<c>0.0.0.0</c>, <c>::</c>, <c>127.0.0.1</c>) or <c>localhost</c>.</summary>
     public string ListenAddress { get; set; } = "0.0.0.0";
 

@@ -1,0 +1,37 @@
+namespace EdgeScaler.Host.Agent;
+
+using EdgeScaler.Kubernetes;
+using k8s;
+
+/// <summary>
+/// How this agent reaches the Kubernetes API for pod identity, peer discovery and request authentication, found once
+/// at start-up. A node without a kubeconfig still samples, publishes and serves what needs no API: the reason is kept
+/// so each area can say in one line what it cannot do.
+/// </summary>
+public sealed class KubernetesConnection
+{
+    private KubernetesConnection(KubernetesClientConfiguration? configuration, string description)
+    {
+        Configuration = configuration;
+        Description = description;
+    }
+
+    /// <summary>Null when no API client could be configured (see <see cref="Description"/>).</summary>
+    public KubernetesClientConfiguration? Configuration { get; }
+
+    /// <summary>Where the configuration came from, or why there is none.</summary>
+    public string Description { get; }
+
+    public static KubernetesConnection Create(KubernetesOptions options)
+    {
+        try
+        {
+            var config = KubeClientFactory.BuildConfiguration(options, out var source);
+            return new KubernetesConnection(config, $"{config.Host} (from {source})");
+        }
+        catch (Exception e) when (e is FileNotFoundException or IOException or k8s.Exceptions.KubeConfigException or UnauthorizedAccessException)
+        {
+            return new KubernetesConnection(null, $"no Kubernetes API client: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,252 @@
+namespace EdgeScaler.Host.Tests;
+
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using EdgeScaler.TestKit;
+
+/// <summary>
+/// `edgescaler run` as a real process, whole: a copy of the rpi-4b fixture tree whose pod cgroup counters the test
+/// advances (the pod really "uses" CPU), the Kubernetes API played by the in-process stand-in (pods, a Deployment
+/// with /scale, an HPA, leases), and the agent's own metrics API on a loopback port. Proves the pieces are wired:
+/// samples → pod identity from the API → the cluster view → metrics.k8s.io and the HPA controller → /scale, with the
+/// node's thermal state reaching the policy.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public sealed partial class RunAgentStandInTests : IAsyncLifetime
+{
+    private const string Node = "pi-a";
+    private const string PodUid = "74f449ef-7500-638f-dfcb-7fd8adb7b184"; // a guaranteed pod with two containers in the fixture
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("es-run-agent-").FullName;
+    private KubeApiStandIn _api = null!;
+    private string _hostRoot = "";
+    private string _podSlice = "";
+    private string[] _containerScopes = [];
+
+    public async Task InitializeAsync()
+    {
+        _api = await KubeApiStandIn.StartAsync();
+        _hostRoot = Path.Combine(_dir, "host");
+        CopyTree(RepoPaths.Of("boards/rpi-4b/fixture"), _hostRoot);
+        _podSlice = Path.Combine(_hostRoot, "sys/fs/cgroup/kubepods.slice", $"kubepods-pod{PodUid.Replace('-', '_')}.slice");
+        _containerScopes = Directory.GetDirectories(_podSlice, "cri-containerd-*.scope").Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, _containerScopes.Length);
+        File.WriteAllText(Path.Combine(_hostRoot, "sys/devices/platform/soc/soc:firmware/get_throttled"), "0\n");
+        SeedCluster();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task Cool_node_serves_named_pod_metrics_and_scales_the_deployment_from_in_process_metrics()
+    {
+        SetTemperature(48.0);
+        using var agent = StartAgent();
+        using var load = BurnCpu(coresPerContainer: 0.2); // 400m used of 200m requested: 200 % against a 50 % target
+
+        var metricsApi = await MetricsAddressAsync(agent);
+        var pods = await GetJsonAsync(agent, metricsApi, "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods",
+            doc => doc["items"]!.AsArray().Count > 0);
+        var pod = pods["items"]![0]!;
+        Assert.Equal("web-0", (string?)pod["metadata"]!["name"]);
+        Assert.Equal("web", (string?)pod["metadata"]!["labels"]!["app"]);
+        Assert.Equal(["app", "sidecar"], pod["containers"]!.AsArray().Select(c => (string)c!["name"]!).Order().ToArray());
+        var node = await GetJsonAsync(agent, metricsApi, $"/apis/metrics.k8s.io/v1beta1/nodes/{Node}", _ => true);
+        Assert.Matches("^[0-9]+n?$", (string?)node["usage"]!["cpu"]); // the fixture's /proc/stat stands still: often "0"
+        Assert.EndsWith("Ki", (string?)node["usage"]!["memory"]);
+
+        // The HPA controller read the same view in-process: 200 % of a 50 % target wants 4 replicas, capped at maxReplicas 3
+        // (the cap keeps the count exact however a loaded machine stretches one sampling window).
+        await WaitUntil(agent, () => Replicas() == 3, "the Deployment scaled to maxReplicas (3)");
+        await WaitUntil(agent, () => Utilization() is not null, "the HPA status shows the CPU utilization");
+        Assert.InRange(Utilization()!.Value, 150, 260);
+        Assert.DoesNotContain("FailedGetResourceMetric", agent.Output);
+    }
+
+    [Fact]
+    public async Task Hot_node_holds_the_scale_up_the_same_load_would_cause()
+    {
+        SetTemperature(82.0); // rpi-4b: hot from 80 °C, critical from 85 °C
+        using var agent = StartAgent();
+        using var load = BurnCpu(coresPerContainer: 0.2);
+
+        // The controller saw the metric (status carries it, well above target) and still kept one replica.
+        await WaitUntil(agent, () => Utilization() > 100, "the HPA status shows the CPU utilization");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // three more sync periods
+        Assert.Equal(1, Replicas());
+        Assert.Equal(1, Hpa()["status"]!["desiredReplicas"]!.GetValue<int>());
+        Assert.DoesNotContain("Scaled Deployment", agent.Output);
+    }
+
+    private EdgescalerProcess StartAgent()
+    {
+        var kubeconfig = _api.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
+        var config = Path.Combine(_dir, "edgescaler.json");
+        File.WriteAllText(config, JsonSerializer.Serialize(new JsonObject
+        {
+            ["node"] = new JsonObject { ["hostRoot"] = _hostRoot, ["interval"] = "500ms" },
+            ["kubernetes"] = new JsonObject { ["kubeconfig"] = kubeconfig },
+            ["scaler"] = new JsonObject { ["syncPeriod"] = "1s", ["stateDirectory"] = Path.Combine(_dir, "state") },
+            ["metricsApi"] = new JsonObject
+            {
+                ["listenAddress"] = "127.0.0.1", ["port"] = 0, ["allowAnonymous"] = true, ["certDirectory"] = Path.Combine(_dir, "tls"),
+            },
+        }));
+        return new EdgescalerProcess(["run", "--config", config], new Dictionary<string, string> { ["NODE_NAME"] = Node });
+    }
+
+    private void SeedCluster()
+    {
+        _api.Seed("v1", "nodes", new JsonObject { ["metadata"] = new JsonObject { ["name"] = Node, ["labels"] = new JsonObject { ["kubernetes.io/arch"] = "arm64" } } });
+        var started = DateTime.UtcNow.AddMinutes(-10).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        JsonObject Container(string name) => new()
+        {
+            ["name"] = name,
+            ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["cpu"] = "100m" } },
+        };
+        JsonObject Status(string name, string scope) => new()
+        {
+            ["name"] = name,
+            ["ready"] = true,
+            ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = started } },
+            ["containerID"] = "containerd://" + Path.GetFileName(scope)["cri-containerd-".Length..^".scope".Length],
+        };
+        _api.Seed("v1", "pods", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "web-0", ["namespace"] = "shop", ["uid"] = PodUid, ["labels"] = new JsonObject { ["app"] = "web" } },
+            ["spec"] = new JsonObject { ["nodeName"] = Node, ["containers"] = new JsonArray(Container("app"), Container("sidecar")) },
+            ["status"] = new JsonObject
+            {
+                ["phase"] = "Running",
+                ["startTime"] = started,
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True", ["lastTransitionTime"] = started }),
+                ["containerStatuses"] = new JsonArray(Status("app", _containerScopes[0]), Status("sidecar", _containerScopes[1])),
+            },
+        });
+        _api.Seed("apps/v1", "deployments", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "web", ["namespace"] = "shop" },
+            ["spec"] = new JsonObject { ["replicas"] = 1, ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = "web" } } },
+        });
+        _api.Seed("autoscaling/v2", "horizontalpodautoscalers", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "web", ["namespace"] = "shop" },
+            ["spec"] = new JsonObject
+            {
+                ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
+                ["minReplicas"] = 1,
+                ["maxReplicas"] = 3,
+                ["metrics"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "Resource",
+                    ["resource"] = new JsonObject { ["name"] = "cpu", ["target"] = new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = 50 } },
+                }),
+            },
+        });
+    }
+
+    private int Replicas() => _api.Get("apps/v1", "deployments", "shop", "web")!["spec"]!["replicas"]!.GetValue<int>();
+
+    private JsonObject Hpa() => _api.Get("autoscaling/v2", "horizontalpodautoscalers", "shop", "web")!;
+
+    private int? Utilization() =>
+        Hpa()["status"]?["currentMetrics"]?[0]?["resource"]?["current"]?["averageUtilization"]?.GetValue<int>();
+
+    private void SetTemperature(double celsius) =>
+        AtomicWrite(Path.Combine(_hostRoot, "sys/class/thermal/thermal_zone0/temp"), $"{(int)(celsius * 1000)}\n");
+
+    /// <summary>Advances both containers' (and the pod's) cgroup CPU counters as if each used that many cores.</summary>
+    private IDisposable BurnCpu(double coresPerContainer)
+    {
+        var stop = new CancellationTokenSource();
+        var files = _containerScopes.Append(_podSlice).Select(d => Path.Combine(d, "cpu.stat")).ToArray();
+        var start = files.ToDictionary(f => f, UsageUsec);
+        var clock = Stopwatch.StartNew();
+        var loop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var usedUsec = (long)(clock.Elapsed.TotalMicroseconds * coresPerContainer);
+                foreach (var f in files)
+                {
+                    var containers = f.StartsWith(_podSlice + "/cri", StringComparison.Ordinal) ? 1 : _containerScopes.Length;
+                    var text = File.ReadAllText(f);
+                    AtomicWrite(f, UsageLine().Replace(text, $"usage_usec {start[f] + usedUsec * containers}", 1));
+                }
+                try { await Task.Delay(100, stop.Token); } catch (OperationCanceledException) { }
+            }
+        });
+        return new Stopper(() => { stop.Cancel(); loop.Wait(); });
+    }
+
+    private static long UsageUsec(string cpuStat) => long.Parse(UsageLine().Match(File.ReadAllText(cpuStat)).Value.Split(' ')[1]);
+
+    [GeneratedRegex(@"usage_usec \d+")]
+    private static partial Regex UsageLine();
+
+    private static void AtomicWrite(string path, string text)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static async Task<Uri> MetricsAddressAsync(EdgescalerProcess agent)
+    {
+        var deadline = DateTime.UtcNow + Long;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Regex.Match(agent.Output, @"metrics\.k8s\.io served at (https://\S+)") is { Success: true } m) return new Uri(m.Groups[1].Value);
+            Assert.True(agent.WaitForExit(TimeSpan.FromMilliseconds(100)) is null, "agent exited:\n" + agent.Output);
+        }
+        throw new Xunit.Sdk.XunitException("no 'metrics.k8s.io served at' line:\n" + agent.Output);
+    }
+
+    private async Task<JsonNode> GetJsonAsync(EdgescalerProcess agent, Uri server, string path, Func<JsonNode, bool> done)
+    {
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+        var deadline = DateTime.UtcNow + Long;
+        string last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            var res = await http.GetAsync(new Uri(server, path));
+            last = $"{(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}";
+            if (res.IsSuccessStatusCode && JsonNode.Parse(await res.Content.ReadAsStringAsync()) is { } doc && done(doc)) return doc;
+            await Task.Delay(200);
+        }
+        throw new Xunit.Sdk.XunitException($"GET {path}: last answer {last}\n{agent.Output}\nAPI requests:\n{ApiLog()}");
+    }
+
+    private async Task WaitUntil(EdgescalerProcess agent, Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Long;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition()) return;
+            await Task.Delay(200);
+        }
+        throw new Xunit.Sdk.XunitException($"timed out waiting until {what}\n{agent.Output}\nHPA: {Hpa()["status"]}\nAPI requests:\n{ApiLog()}");
+    }
+
+    private string ApiLog() => string.Join('\n', _api.Requests.DistinctBy(r => r.ToString()).Take(60));
+
+    private static void CopyTree(string from, string to)
+    {
+        using var cp = Process.Start("cp", ["-a", from, to])!;
+        cp.WaitForExit();
+        Assert.Equal(0, cp.ExitCode);
+    }
+
+    private sealed class Stopper(Action stop) : IDisposable
+    {
+        public void Dispose() => stop();
+    }
+}
