@@ -1,6 +1,6 @@
 namespace EdgeScaler.Host.Doctor;
 
-using EdgeScaler.Host.Composition;
+using EdgeScaler.Host.Agent;
 using EdgeScaler.Telemetry;
 using EdgeScaler.Telemetry.Delivery;
 using MQTTnet;
