@@ -6,14 +6,17 @@ using System.Text;
 using EdgeScaler.Core.Thermal;
 using EdgeScaler.Simulation.Engine;
 using EdgeScaler.Simulation.Model;
+using Microsoft.Extensions.Logging;
 
 /// <summary>
 /// The terminal view while a simulation runs: progress, each node's temperature, state and clock, each workload's
 /// demand, service and replicas, and the virtual panel's LEDs. On a terminal it redraws in place (at most 10 times a
-/// wall second); otherwise it prints one plain line every 10 simulated minutes, so logs stay readable.
+/// wall second); otherwise it prints one plain line every 10 simulated minutes, so logs stay readable. Messages from
+/// the services (overrides, panel refusals, MQTT trouble) show as the view's last line, or as plain lines.
 /// </summary>
-public sealed class LiveView(TextWriter output, bool interactive, string title, TimeSpan duration, Func<string>? panel = null) : ISimulationObserver
+public sealed class LiveView(TextWriter output, TextWriter error, bool interactive, string title, TimeSpan duration) : ISimulationObserver
 {
+    private readonly object _gate = new();
     private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
     private int _linesDrawn;
     private TimeSpan _nextPlain = TimeSpan.Zero;
@@ -21,7 +24,25 @@ public sealed class LiveView(TextWriter output, bool interactive, string title, 
 
     public string Footer { get; set; } = "";
 
+    /// <summary>The virtual panel's LEDs as glyphs (argument: with colour), drawn on a terminal.</summary>
+    public Func<bool, string>? Panel { get; set; }
+
+    /// <summary>Which keys work, shown on a terminal when keys are read.</summary>
+    public string? KeyHelp { get; set; }
+
+    /// <summary>A message from a service: the last line of the view on a terminal, otherwise a line of its own (warnings to stderr).</summary>
+    public void Log(LogLevel level, string message)
+    {
+        if (interactive) { Footer = message; return; }
+        lock (_gate) (level >= LogLevel.Warning ? error : output).WriteLine(message);
+    }
+
     public void OnTick(SimulatedCluster cluster, TickRecord tick)
+    {
+        lock (_gate) OnTickLocked(cluster, tick);
+    }
+
+    private void OnTickLocked(SimulatedCluster cluster, TickRecord tick)
     {
         foreach (var w in tick.Workloads) _dropped += w.Dropped;
         var last = tick.Elapsed >= duration;
@@ -53,7 +74,11 @@ public sealed class LiveView(TextWriter output, bool interactive, string title, 
             var w = tick.Workloads[i];
             sb.Append(CultureInfo.InvariantCulture, $" {cluster.Workloads[i].Spec.Name} {w.Served:0}/{w.Demand:0} r/s pods {w.ReadyReplicas}/{w.Replicas}→{w.Desired}");
         }
-        if (panel is not null) sb.Append(" | panel ").Append(panel());
+        if (tick.Leds.Count > 0)
+        {
+            sb.Append(" | panel");
+            foreach (var led in tick.Leds) sb.Append(' ').Append(led.Name).Append('=').Append(led.State);
+        }
         return sb.ToString();
     }
 
@@ -77,8 +102,10 @@ public sealed class LiveView(TextWriter output, bool interactive, string title, 
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"  {cluster.Workloads[i].Hpa,-18} {w.Demand,6:0} r/s in  {w.Served,6:0} served  {w.LatencyMs,6:0} ms  pods {w.ReadyReplicas,2}/{w.Replicas,2} → {w.Desired,2}  {reason}"));
         }
-        lines.Add(string.Create(CultureInfo.InvariantCulture, $"  dropped so far {_dropped:0}{(panel is null ? "" : "   panel " + panel())}"));
-        if (Footer.Length > 0) lines.Add("  " + Footer);
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"  dropped so far {_dropped:0}{(Panel is null ? "" : "   panel " + Panel(true))}"));
+        if (KeyHelp is not null) lines.Add("  " + KeyHelp);
+        var footer = Footer;
+        if (footer.Length > 0) lines.Add("  " + (footer.Length > 150 ? footer[..149] + "…" : footer));
 
         var sb = new StringBuilder();
         if (_linesDrawn > 0) sb.Append(CultureInfo.InvariantCulture, $"\e[{_linesDrawn}F");

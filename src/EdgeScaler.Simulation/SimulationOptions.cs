@@ -28,6 +28,9 @@ public sealed class SimulationOptions
     /// <summary>An external MQTT broker (mqtt://host:port); null starts an embedded one.</summary>
     public string? Mqtt { get; set; }
 
+    /// <summary>No MQTT at all: no embedded broker, no port.</summary>
+    public bool NoMqtt { get; set; }
+
     /// <summary>Keep the metrics API and the broker up after the run until interrupted.</summary>
     public bool HoldOpen { get; set; }
 

@@ -22,6 +22,8 @@ public class SimulateCommandTests
             Assert.True(code == 0, err);
             Assert.Contains("Simulating 'pi4-heatwave-spike'", output);
             Assert.Contains("metrics API: https://127.0.0.1:", output);
+            Assert.Matches(@"MQTT: mqtt://127\.0\.0\.1:[0-9]+ \(embedded broker\)", output);
+            Assert.Contains("led_green,led_amber,led_red", File.ReadLines(Path.Combine(dir, "timeline.csv")).First());
             Assert.Contains($"Picture:  {Path.Combine(dir, "timeline.svg")}", output);
             Assert.Contains("| | `ignore` | `hold` | `shed` |", output);
             Assert.Equal(20 * 60 + 1, File.ReadAllLines(Path.Combine(dir, "timeline.csv")).Length);
@@ -52,12 +54,38 @@ public class SimulateCommandTests
     [InlineData("--duration", "soon", "--duration: expected a duration")]
     [InlineData("--metrics-address", "0.0.0.0:8443", "not a loopback address")]
     [InlineData("--mqtt", "http://x", "--mqtt: expected mqtt://host:port")]
+    [InlineData("--no-mqtt", "--mqtt=mqtt://localhost:1883", "--mqtt and --no-mqtt contradict each other")]
     public async Task Bad_flags_exit_2_with_usage(string flag, string value, string message)
     {
         var (code, _, err) = await Run("simulate", flag, value);
         Assert.Equal(2, code);
         Assert.Contains(message, err);
         Assert.Contains("Usage: edgescaler simulate", err);
+    }
+
+    [Fact]
+    public async Task No_mqtt_runs_without_a_broker_and_says_nothing_about_MQTT()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"simulate-nomqtt-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, output, err) = await Run("simulate", "--no-mqtt", "--duration", "5m", "--no-compare", "--out", dir);
+            Assert.True(code == 0, err);
+            Assert.DoesNotContain("MQTT", output);
+            Assert.Contains("metrics API: https://127.0.0.1:", output);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public async Task Help_names_every_flag_the_command_accepts()
+    {
+        var (code, output, err) = await Run("simulate", "--help");
+        var text = output + err;
+        Assert.Equal(0, code);
+        foreach (var flag in new[] { "--scenario", "--duration", "--speed", "--out", "--seed", "--policy", "--metrics-address", "--mqtt", "--no-mqtt", "--hold-open", "--no-compare", "--list-scenarios" })
+            Assert.Contains(flag, text);
+        Assert.Contains("u/+ up", text);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 namespace EdgeScaler.Simulation.Engine;
 
+using EdgeScaler.Core.Overrides;
 using EdgeScaler.Core.Scaling;
 using EdgeScaler.Simulation.Scenarios;
 
@@ -18,6 +19,9 @@ public sealed class SimWorkload(WorkloadSpec spec)
     public double Backlog { get; internal set; }
 
     public ScaleDecision? LastDecision { get; internal set; }
+
+    /// <summary>The manual override in force at the last HPA sync (null: the HPA decides).</summary>
+    public ActiveOverride? Override { get; internal set; }
 
     public int ReadyCount => Pods.Count(p => p.IsReady);
 

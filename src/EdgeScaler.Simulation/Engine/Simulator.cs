@@ -1,5 +1,6 @@
 namespace EdgeScaler.Simulation.Engine;
 
+using EdgeScaler.Core.Agent;
 using EdgeScaler.Core.Scaling;
 using EdgeScaler.Core.Thermal;
 using EdgeScaler.Simulation.Model;
@@ -29,6 +30,9 @@ public sealed class Simulator
     private readonly List<ISimulationObserver> _observers = [];
     private long _tickIndex;
     private int _podCounter;
+    private long _elapsedTicks;
+    private volatile AgentStatus _status = AgentStatus.Starting;
+    private IReadOnlyList<ScaleDecision> _decisions = [];
 
     public Simulator(Scenario scenario, IScalerBridge scaler, INodeStateClassifier classifier, ulong? seed = null)
     {
@@ -57,14 +61,30 @@ public sealed class Simulator
 
     public Scenario Scenario { get; }
     public SimulatedCluster Cluster { get; }
-    public TimeSpan Elapsed { get; private set; }
+    /// <summary>Simulated time since the start. Safe to read from other threads (telemetry, panel).</summary>
+    public TimeSpan Elapsed
+    {
+        get => TimeSpan.FromTicks(Volatile.Read(ref _elapsedTicks));
+        private set => Volatile.Write(ref _elapsedTicks, value.Ticks);
+    }
+
+    /// <summary>The simulated clock; the clock MQTT commands and panel presses are stamped with.</summary>
     public DateTimeOffset Now => Scenario.Start + Elapsed;
     public bool Finished => Elapsed >= Scenario.Duration;
 
     public void AddObserver(ISimulationObserver observer) => _observers.Add(observer);
 
-    /// <summary>Called after each HPA sync with the decisions, so the panel can show them; returns the panel's LEDs.</summary>
-    public Func<SimulatedCluster, DateTimeOffset, IReadOnlyList<LedReading>>? Panel { get; set; }
+    /// <summary>
+    /// Manual overrides (MQTT commands, panel presses) in force; read at every HPA sync. Null: none can be made
+    /// (comparison runs, tests), so the run depends on nothing but the scenario and seed.
+    /// </summary>
+    public SimulatedOverrides? Overrides { get; set; }
+
+    /// <summary>The panel whose LED patterns each tick records (the real LED table on the simulated status).</summary>
+    public PanelLeds PanelLeds { get; set; } = PanelLeds.Default();
+
+    /// <summary>What the agent would report about this cluster now (for the panel). Safe to read from other threads.</summary>
+    public AgentStatus Status => _status;
 
     /// <summary>Runs to the end, recording every tick.</summary>
     public List<TickRecord> RunToEnd()
@@ -104,7 +124,8 @@ public sealed class Simulator
         if (IsMultiple(Elapsed, MetricResolution)) Cluster.Sample(now);
         if (IsMultiple(Elapsed, HpaSyncPeriod)) ReconcileAll(now, workloadTicks);
 
-        var leds = Panel?.Invoke(Cluster, now) ?? [];
+        var status = UpdateStatus(now);
+        var leds = PanelLeds.Read(status, now);
         var nodeTicks = new NodeTick[Cluster.Nodes.Count];
         for (var i = 0; i < nodeTicks.Length; i++)
         {
@@ -221,12 +242,14 @@ public sealed class Simulator
         for (var i = 0; i < Cluster.Workloads.Count; i++)
         {
             var w = Cluster.Workloads[i];
+            w.Override = Overrides?.ActiveFor(w.Hpa, now);
             var decision = _scaler.Reconcile(w, Cluster, now);
             w.LastDecision = decision;
             if (decision.DesiredReplicas != w.SpecReplicas) w.SpecReplicas = decision.DesiredReplicas;
             ResizeTo(w, now);
-            ticks[i] = ticks[i] with { Desired = w.SpecReplicas, Replicas = w.Pods.Count, Reason = decision.Reason };
+            ticks[i] = ticks[i] with { Desired = w.SpecReplicas, Replicas = w.Pods.Count, ReadyReplicas = w.ReadyCount, Reason = decision.Reason };
         }
+        _decisions = [.. Cluster.Workloads.Where(w => w.LastDecision is not null).Select(w => w.LastDecision!)];
     }
 
     /// <summary>Creates or deletes pods to match spec.replicas; deletes the way the ReplicaSet controller ranks pods.</summary>
@@ -262,8 +285,27 @@ public sealed class Simulator
     private static double IdleSteadyState(NodeSpec n, double ambient) =>
         ThermalModel.SteadyStateCelsius(ambient, ThermalModel.PowerWatts(n.Board, n.SystemCpuCores / n.Board.Cores, n.Board.Throttle.MaxMHz), n.Heat);
 
-    /// <summary>Worst thermal state over all nodes now.</summary>
-    public ThermalState WorstState => Cluster.Nodes.Count == 0 ? ThermalState.Unknown : Cluster.Nodes.Max(n => n.State);
+    /// <summary>
+    /// The agent's status as the leader of this cluster would report it: API reachable and leading (the simulated
+    /// cluster has no outage), the worst node state, whether any override is in force, and whether a rescale is still
+    /// rolling out (some workload has fewer ready pods than spec.replicas asks for, or more pods).
+    /// </summary>
+    private AgentStatus UpdateStatus(DateTimeOffset now)
+    {
+        var worst = ThermalState.Unknown;
+        foreach (var n in Cluster.Nodes) if (n.State > worst) worst = n.State;
+        var scaling = false;
+        var overridden = false;
+        foreach (var w in Cluster.Workloads)
+        {
+            scaling |= w.SpecReplicas != w.Pods.Count || w.ReadyCount != w.SpecReplicas;
+            overridden |= w.Override is { } o && !o.IsExpiredAt(now);
+        }
+        var current = _status;
+        if (current.WorstThermalState != worst || current.ScalingInProgress != scaling || current.AnyOverrideActive != overridden
+            || !ReferenceEquals(current.Decisions, _decisions) || current == AgentStatus.Starting)
+            _status = current = new AgentStatus(ApiReachable: true, IsLeader: true, worst, overridden, scaling, AlarmUnacknowledged: false, _decisions);
+        return current;
+    }
 
-    public IReadOnlyList<ScaleDecision> LastDecisions => [.. Cluster.Workloads.Where(w => w.LastDecision is not null).Select(w => w.LastDecision!)];
 }

@@ -1,7 +1,9 @@
-namespace EdgeScaler.Simulation;
+namespace EdgeScaler.Simulation.Services;
 
 using EdgeScaler.MetricsApi;
+using EdgeScaler.Panel;
 using EdgeScaler.Simulation.Engine;
+using Microsoft.Extensions.Logging;
 
 /// <summary>
 /// The real services a simulation runs next to the simulated cluster: the metrics API (loopback HTTPS), MQTT
@@ -12,14 +14,22 @@ internal sealed class SimulationServices : IAsyncDisposable
     private readonly List<string> _descriptions = [];
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public Func<string>? PanelText { get; private set; }
-
     public IEnumerable<string> Describe() => _descriptions;
 
+    /// <summary>Where the metrics API listens (https://127.0.0.1:PORT).</summary>
+    public Uri? MetricsAddress { get; private set; }
+
+    public SimulationTelemetry? Telemetry { get; private set; }
+
+    public SimulationPanel? Panel { get; private set; }
+
     /// <summary>Starts every service; on failure prints why and returns null (after stopping what did start).</summary>
-    public static async Task<SimulationServices?> StartAsync(SimulationOptions options, Simulator sim, TextWriter output, TextWriter error, CancellationToken cancel)
+    public static async Task<SimulationServices?> StartAsync(SimulationOptions options, Simulator sim, SimulatedOverrides overrides,
+        Action<LogLevel, string> log, TextWriter error, CancellationToken cancel)
     {
         var services = new SimulationServices();
+        var clock = new SimulationClock(() => sim.Now);
+        var what = "the metrics API on " + (options.MetricsAddress ?? "127.0.0.1");
         try
         {
             var metrics = await StartMetricsApiAsync(options, sim, cancel);
@@ -28,20 +38,39 @@ internal sealed class SimulationServices : IAsyncDisposable
             services.MetricsAddress = new Uri(address);
             // Any token will do (the server is anonymous); without one kubectl stops to prompt for a username.
             services._descriptions.Add($"metrics API: {address}  (kubectl --server {address} --insecure-skip-tls-verify --token=sim get --raw /apis/metrics.k8s.io/v1beta1/pods)");
+
+            if (!options.NoMqtt)
+            {
+                what = options.Mqtt is null ? "the embedded MQTT broker" : $"MQTT telemetry to {options.Mqtt}";
+                var telemetry = await SimulationTelemetry.StartAsync(options.Mqtt, sim, overrides, clock, new SimulationLog("mqtt", LogLevel.Warning, log), cancel);
+                services._owned.Add(telemetry);
+                services.Telemetry = telemetry;
+                sim.AddObserver(telemetry);
+                var uri = new Uri(telemetry.BrokerUri);
+                var hostPort = $"-h {uri.Host} -p {(uri.IsDefaultPort || uri.Port < 0 ? 1883 : uri.Port)}";
+                // -i: MQTTnet's embedded broker refuses the empty client id mosquitto's clients send by default.
+                var watch = $"mosquitto_sub {hostPort} -i sim-watch -t '{telemetry.Prefix}/#' -v";
+                if (telemetry.Embedded)
+                    services._descriptions.Add($"MQTT: {telemetry.BrokerUri} (embedded broker)  ({watch})");
+                else if (await telemetry.WaitConnectedAsync(TimeSpan.FromSeconds(3), cancel))
+                    services._descriptions.Add($"MQTT: {telemetry.BrokerUri}  ({watch})");
+                else
+                    services._descriptions.Add($"MQTT: {telemetry.BrokerUri} does not answer yet; telemetry keeps retrying in the background");
+                services._descriptions.Add($"MQTT commands: mosquitto_pub {hostPort} -i sim-cmd -t '{telemetry.Prefix}/scaler/<ns>/<hpa>/set' -m '{{\"replicas\":N}}' (or '{{\"mode\":\"auto\"}}')");
+            }
+
+            what = "the virtual panel";
+            services.Panel = await SimulationPanel.StartAsync(sim, overrides, clock, new SimulationLog<PanelService>("panel", LogLevel.Warning, log), cancel);
+            services._owned.Add(services.Panel);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or UnauthorizedAccessException or ArgumentException)
         {
-            error.WriteLine($"edgescaler simulate: cannot start the metrics API on {options.MetricsAddress ?? "127.0.0.1"}: {Innermost(e).Message}");
+            error.WriteLine($"edgescaler simulate: cannot start {what}: {Innermost(e).Message}");
             await services.DisposeAsync();
             return null;
         }
-        if (options.Mqtt is not null)
-            services._descriptions.Add($"MQTT: telemetry is not wired into the simulation yet; {options.Mqtt} is not used");
         return services;
     }
-
-    /// <summary>Where the metrics API listens (https://127.0.0.1:PORT).</summary>
-    public Uri? MetricsAddress { get; private set; }
 
     /// <summary>The real metrics.k8s.io server on loopback HTTPS, anonymous (loopback only), serving the simulated cluster.</summary>
     private static Task<MetricsApiServer> StartMetricsApiAsync(SimulationOptions options, Simulator sim, CancellationToken cancel)
