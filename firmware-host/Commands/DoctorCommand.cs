@@ -22,6 +22,14 @@ public static class DoctorCommand
           gpio           GPIO chips are accessible (only when a panel is configured)
           clock          the system clock is sane
           mqtt           the MQTT broker accepts our TLS and credentials (only when mqtt.brokerUri is set)
+          kubernetes     the Kubernetes API answers (kubernetes.kubeconfig, in-cluster, $KUBECONFIG,
+                         /etc/rancher/k3s/k3s.yaml or ~/.kube/config, as the agent picks it)
+          rbac           that identity may do everything EdgeScaler does (SelfSubjectAccessReview)
+          apiservice     v1beta1.metrics.k8s.io (and v1) point at EdgeScaler and are Available;
+                         no other server (k3s's metrics-server) owns metrics.k8s.io
+          hpa-controller the built-in HPA controller is off (no recent HPA status writes by
+                         kube-controller-manager/k3s, no ConflictingScaleWriter events)
+        Each Kubernetes check gives up after {(int)KubernetesChecks.Timeout.TotalSeconds}s.
 
         Options:
           --config PATH    Config file (default {ConfigLoader.DefaultPath}).
@@ -31,14 +39,16 @@ public static class DoctorCommand
         Exit status: 0 every check passed, 1 a check warned or failed, 2 bad usage.
         """ + "\n", RunAsync);
 
-    private static Task<int> RunAsync(VerbContext ctx)
+    private static async Task<int> RunAsync(VerbContext ctx)
     {
         var args = ctx.Parse(["config", "host-root"], ["json"]);
         args.ExpectPositionals(0, 0);
-        var checks = Run(args.Get("config"), args.Get("host-root"), RuntimeInformation.ProcessArchitecture, RuntimeInformation.OSArchitecture, DateTimeOffset.UtcNow);
+        var checks = Run(args.Get("config"), args.Get("host-root"), RuntimeInformation.ProcessArchitecture, RuntimeInformation.OSArchitecture, DateTimeOffset.UtcNow).ToList();
+        var cfg = ConfigLoader.Load(args.Get("config")).Config ?? new EdgeScalerConfig();
+        checks.AddRange(await KubernetesChecks.RunAsync(cfg.Kubernetes, cfg.Scaler, DateTimeOffset.UtcNow, CancellationToken.None));
         if (args.Has("json")) ctx.Out.WriteLine(DoctorCheck.ToJson(checks));
         else foreach (var c in checks) ctx.Out.WriteLine(c.ToLine());
-        return Task.FromResult(checks.All(c => c.Status == CheckStatus.Pass) ? ExitCodes.Ok : ExitCodes.Failure);
+        return checks.All(c => c.Status == CheckStatus.Pass) ? ExitCodes.Ok : ExitCodes.Failure;
     }
 
     public static IReadOnlyList<DoctorCheck> Run(string? configPath, string? hostRoot, Architecture binary, Architecture machine, DateTimeOffset now)

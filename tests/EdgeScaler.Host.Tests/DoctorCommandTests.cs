@@ -104,9 +104,13 @@ public sealed class DoctorCommandTests : IDisposable
         var output = new StringWriter();
         var code = await CommandLine.RunAsync(["doctor", "--config", config, "--host-root", _root.FullName, "--json"], output, new StringWriter());
         Assert.StartsWith("[{\"name\":\"architecture\"", output.ToString());
-        // The test machine is x64 or arm64 with a real clock; the fixture is a healthy Pi 4, so only the architecture may differ.
-        var expected = RuntimeInformation.ProcessArchitecture == RuntimeInformation.OSArchitecture ? ExitCodes.Ok : ExitCodes.Failure;
-        Assert.Equal(expected, code);
+        // The test machine is x64 or arm64 with a real clock; the fixture is a healthy Pi 4, so only the architecture may
+        // differ among the node checks. The Kubernetes checks depend on this machine's kubeconfig (DoctorKubernetesStandInTests
+        // covers them), so the exit code is checked against the worst status printed.
+        var printed = System.Text.Json.Nodes.JsonNode.Parse(output.ToString())!.AsArray().Select(c => (Name: c!["name"]!.GetValue<string>(), Status: c["status"]!.GetValue<string>())).ToList();
+        var nodeChecks = printed.Where(c => c.Name is not ("kubernetes" or "rbac" or "apiservice" or "hpa-controller")).ToList();
+        Assert.All(nodeChecks, c => Assert.True(c.Status == "pass" || c.Name == "architecture", $"{c.Name}: {c.Status}"));
+        Assert.Equal(printed.All(c => c.Status == "pass") ? ExitCodes.Ok : ExitCodes.Failure, code);
 
         DisableMemoryCgroup();
         var text = new StringWriter();
