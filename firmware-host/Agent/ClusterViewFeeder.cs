@@ -54,7 +54,7 @@ public sealed class ClusterViewFeeder(
         if (pair.Latest is not { } latest) return;
         try
         {
-            thermal.Observe(latest);
+            store.SetLocalThermal(thermal.Observe(latest).State);
             if (pair.Previous is { } previous)
                 store.UpdateLocal(UsageRates.Compute(previous.Counters, latest.Counters), _inventory);
             _ratesFailedLogged = false;

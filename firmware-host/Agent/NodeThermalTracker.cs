@@ -50,8 +50,9 @@ public sealed class NodeThermalTracker : IClusterThermal
     {
         var states = new Dictionary<string, ThermalState>(StringComparer.Ordinal);
         if (_peers is not null)
-            foreach (var (node, state) in _peers.PeerStates()) states[node] = state;
-        if (_current is { } own) states[NodeName] = own.State; // our own reading is the freshest word on this node
+            foreach (var (node, state) in _peers.PeerStates())
+                if (node != NodeName) states[node] = state; // only our own reading speaks for this node
+        if (_current is { } own) states[NodeName] = own.State;
         return states;
     }
 

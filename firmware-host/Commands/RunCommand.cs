@@ -8,13 +8,23 @@ using Microsoft.Extensions.Hosting;
 /// <summary>`edgescaler run`: the agent, as a systemd service (Type=notify, WatchdogSec=) or in a pod.</summary>
 public static class RunCommand
 {
-    public static readonly Verb Verb = new("run", "Run the agent (systemd service or pod): sample this node and serve",
+    public static readonly Verb Verb = new("run", "Run the agent (systemd service or pod): sample, serve metrics, scale, publish",
         $"""
         Usage: edgescaler run [--config PATH]
 
-        Runs the agent until SIGTERM or Ctrl+C: samples this node's cgroups and thermal
-        state every node.sampleInterval (default 10s) and logs each problem once, when it
-        appears and when it clears.
+        Runs the agent until SIGTERM or Ctrl+C (docs/run.md):
+          - samples this node's cgroups and thermal state every node.interval (10s),
+            logging each problem once, when it appears and when it clears;
+          - names pods through the Kubernetes API and serves metrics.k8s.io for the
+            cluster (its own samples merged with its peers') on metricsApi.port (4443);
+          - reconciles every autoscaling/v2 HPA while it holds the scaler lease, with
+            the thermal policy and overrides (scaler.enabled);
+          - publishes node state, decisions and events over MQTT and takes override
+            commands (when mqtt.brokerUri or mqtt.embeddedBroker is set);
+          - drives the GPIO panel (when panel.enabled).
+        Without a kubeconfig it still samples and publishes; it says once what it
+        cannot do. A part that fails to start (a taken port, a missing GPIO chip) is
+        logged in one line and the rest keeps running.
 
         Under systemd (Type=notify) it sends READY=1 once the first sample is taken and,
         with WatchdogSec= set, WATCHDOG=1 only while sampling makes progress, so a hung

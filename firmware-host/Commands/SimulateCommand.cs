@@ -1,6 +1,7 @@
 namespace EdgeScaler.Host.Commands;
 
 using System.Globalization;
+using System.Runtime.InteropServices;
 using EdgeScaler.Host.Cli;
 using EdgeScaler.Simulation;
 using EdgeScaler.Simulation.Model;
@@ -47,7 +48,8 @@ public static class SimulateCommand
           --mqtt URL             Publish telemetry to this broker (mqtt://host:port) instead of starting the
                                  embedded one on a free loopback port (its address is printed at start).
           --no-mqtt              No MQTT telemetry and no broker port at all.
-          --hold-open            Keep the metrics API and MQTT running after the run until Ctrl+C.
+          --hold-open            Keep the metrics API and MQTT running after the run until Ctrl+C
+                                 (or SIGTERM).
           --no-compare           Skip the ignore/hold/shed comparison runs.
 
         Exit status: 0 done, 1 interrupted, 2 bad options or scenario.
@@ -67,8 +69,10 @@ public static class SimulateCommand
         var options = Bind(args, interactive);
 
         using var cancel = new CancellationTokenSource();
+        // Ctrl+C and SIGTERM (a supervisor, `kill`) both stop cleanly: results written, MQTT nodes say offline.
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
         try
         {
             var host = new SimulationHost(options, RealParts.Create(), ctx.Out, ctx.Error, interactive) { Keys = interactive ? ConsoleKeys.IfTerminal() : null };

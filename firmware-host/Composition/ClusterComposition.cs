@@ -27,10 +27,17 @@ public static class ClusterComposition
 
         services.AddSingleton(sp => new ClusterMetricsStore(node, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(metricsApi.PeerStaleAfterSeconds)));
         services.AddSingleton<IClusterMetrics>(sp => sp.GetRequiredService<ClusterMetricsStore>());
-        services.AddSingleton(sp => new NodeThermalTracker(node, sp.GetRequiredService<ThermalLimits>(), sp.GetService<IPeerThermalSource>()));
+        services.AddSingleton<IPeerThermalSource>(sp => new StorePeerThermal(sp.GetRequiredService<ClusterMetricsStore>()));
+        services.AddSingleton(sp => new NodeThermalTracker(node, sp.GetRequiredService<ThermalLimits>(), sp.GetRequiredService<IPeerThermalSource>()));
         services.AddSingleton<IClusterThermal>(sp => sp.GetRequiredService<NodeThermalTracker>());
         services.AddSingleton<ClusterViewFeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterViewFeeder>());
         return builder;
     }
+}
+
+/// <summary>Peers' thermal states as they arrive with their samples (so the leader's policy sees every node's heat).</summary>
+internal sealed class StorePeerThermal(ClusterMetricsStore store) : IPeerThermalSource
+{
+    public IEnumerable<KeyValuePair<string, ThermalState>> PeerStates() => store.PeerThermalStates();
 }

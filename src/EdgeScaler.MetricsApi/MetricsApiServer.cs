@@ -122,8 +122,11 @@ public sealed class MetricsApiServer : IAsyncDisposable
         _ => throw new InvalidOperationException($"metricsApi: listenAddress \"{address}\" is not an IP address or localhost"),
     };
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _security.DisposeAsync();

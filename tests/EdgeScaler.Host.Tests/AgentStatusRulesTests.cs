@@ -65,3 +65,21 @@ public sealed class AgentStatusRulesTests
         Assert.True(AgentStatusRules.Next(Observe(states: [ThermalState.Hot]), again, Now.AddMinutes(2)).AlarmUnacknowledged);
     }
 }
+
+/// <summary>This node's classified state merged with what peers report.</summary>
+public sealed class NodeThermalTrackerTests
+{
+    private sealed class Peers(params (string Node, ThermalState State)[] states) : IPeerThermalSource
+    {
+        public IEnumerable<KeyValuePair<string, ThermalState>> PeerStates() => states.Select(s => new KeyValuePair<string, ThermalState>(s.Node, s.State));
+    }
+
+    [Fact]
+    public void Node_states_are_the_peers_plus_our_own_and_our_own_reading_wins_for_this_node()
+    {
+        var limits = new ThermalLimits(70, 80, 85, 3, TimeSpan.Zero);
+        var tracker = new NodeThermalTracker("pi-a", limits, new Peers(("pi-b", ThermalState.Hot), ("pi-a", ThermalState.Critical)));
+        Assert.Equal(ThermalState.Hot, tracker.NodeStates()["pi-b"]);
+        Assert.False(tracker.NodeStates().ContainsKey("pi-a")); // no sample of our own yet, and a peer never speaks for this node
+    }
+}

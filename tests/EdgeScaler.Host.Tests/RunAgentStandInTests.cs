@@ -86,7 +86,51 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
         Assert.DoesNotContain("Scaled Deployment", agent.Output);
     }
 
-    private EdgescalerProcess StartAgent()
+    [Fact]
+    public async Task Hot_node_publishes_its_thermal_state_and_the_held_decision_to_a_real_mosquitto()
+    {
+        SetTemperature(82.0);
+        var port = FreePort();
+        var conf = Path.Combine(_dir, "mosquitto.conf");
+        File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        using var broker = Started(new ProcessStartInfo("mosquitto", ["-c", conf]));
+        await Task.Delay(500); // mosquitto binds its port in a few ms; the agent reconnects with backoff anyway
+        var topics = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var sub = Started(new ProcessStartInfo("mosquitto_sub", ["-h", "127.0.0.1", "-p", $"{port}", "-t", "edgescaler/#", "-v"]), topics.Enqueue);
+        using var agent = StartAgent(mqtt: new JsonObject { ["brokerUri"] = $"mqtt://127.0.0.1:{port}", ["interval"] = "1s", ["journalPath"] = Path.Combine(_dir, "mqtt") });
+        using var load = BurnCpu(coresPerContainer: 0.2);
+
+        string? Line(string topic, string contains) => topics.FirstOrDefault(l => l.StartsWith(topic + " ", StringComparison.Ordinal) && l.Contains(contains, StringComparison.Ordinal));
+        await WaitUntil(agent, () => Line("edgescaler/default/pi-a/state", "\"thermal\":\"hot\"") is not null
+                                  && Line("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"") is not null,
+            "node state says hot and the HPA state says thermal-hold");
+        var held = JsonNode.Parse(Line("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"")!.Split(' ', 2)[1])!;
+        Assert.Equal(1, held["desired"]!.GetValue<int>());
+        Assert.True(held["recommended"]!.GetValue<int>() > 1, held.ToJsonString());
+        Assert.Equal("online", topics.Where(l => l.StartsWith("edgescaler/default/pi-a/availability ", StringComparison.Ordinal)).Select(l => l.Split(' ', 2)[1]).LastOrDefault());
+    }
+
+    private static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    /// <summary>A helper process (broker, subscriber) killed on dispose; its stdout lines go to <paramref name="onLine"/>.</summary>
+    private static Stopper Started(ProcessStartInfo start, Action<string>? onLine = null)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        var p = Process.Start(start)!;
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) onLine?.Invoke(e.Data); };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return new Stopper(() => { try { p.Kill(); p.WaitForExit(5000); } catch (InvalidOperationException) { } p.Dispose(); });
+    }
+
+    private EdgescalerProcess StartAgent(JsonObject? mqtt = null)
     {
         var kubeconfig = _api.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
         var config = Path.Combine(_dir, "edgescaler.json");
@@ -99,6 +143,7 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
             {
                 ["listenAddress"] = "127.0.0.1", ["port"] = 0, ["allowAnonymous"] = true, ["certDirectory"] = Path.Combine(_dir, "tls"),
             },
+            ["mqtt"] = mqtt ?? new JsonObject(),
         }));
         return new EdgescalerProcess(["run", "--config", config], new Dictionary<string, string> { ["NODE_NAME"] = Node });
     }

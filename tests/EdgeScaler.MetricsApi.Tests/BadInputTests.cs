@@ -16,7 +16,7 @@ public class BadInputTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _s = await RunningServer.StartAnonymousAsync(FixedClusterMetrics.Sample(), o =>
     {
-        o.RequestHeadersTimeoutSeconds = 1;
+        o.RequestHeadersTimeoutSeconds = 3; // also the TLS handshake bound: room for a busy machine
         o.MaxRequestLineBytes = 8 * 1024;
         o.MaxRequestHeadersTotalBytes = 32 * 1024;
     });
@@ -109,7 +109,7 @@ public class BadInputTests : IAsyncLifetime
         catch (IOException) { } // the server closed while we were writing: also a cut-off
         Assert.True(await closed, "the server never closed the trickling connection");
         Assert.False(deadline.IsCancellationRequested, $"still open after {Patience.TotalSeconds}s of trickling");
-        Assert.True(sent >= 5, "cut off before any health check ran alongside it"); // 5 bytes take 0.5 s; the limit is 1 s
+        Assert.True(sent >= 5, "cut off before any health check ran alongside it"); // 5 bytes take 0.5 s; the limit is 3 s
         await AssertHealthyAsync();
     }
 
@@ -130,7 +130,9 @@ public class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task TwoHundredConcurrentConnectionsAreAllAnsweredAndHealthAnswersThroughout()
     {
-        var connections = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => RawHttpsConnection.OpenAsync(_s.Server.Address)));
+        // Default limits: 200 handshakes at once on a busy machine may take longer than this class's 1 s header timeout.
+        await using var server = await RunningServer.StartAnonymousAsync(FixedClusterMetrics.Sample());
+        var connections = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => RawHttpsConnection.OpenAsync(server.Server.Address)));
         try
         {
             // All 200 are open at once; each sends two requests on its kept-alive connection.
@@ -149,11 +151,11 @@ public class BadInputTests : IAsyncLifetime
         {
             foreach (var c in connections) await c.DisposeAsync();
         }
-        await AssertHealthyAsync();
+        Assert.Equal(200, (await HealthDuringAsync())!.Code);
 
         async Task<RawResponse?> HealthDuringAsync()
         {
-            await using var c = await RawHttpsConnection.OpenAsync(_s.Server.Address);
+            await using var c = await RawHttpsConnection.OpenAsync(server.Server.Address);
             await c.SendGetAsync("/readyz");
             return await c.ReadResponseAsync();
         }

@@ -23,13 +23,25 @@ public sealed class TestCa : IDisposable
     public string Pem => Certificate.ExportCertificatePem();
 
     /// <summary>A client certificate signed by this CA, loaded with its key (usable as a TLS client certificate).</summary>
-    public X509Certificate2 IssueClient(string subject, DateTimeOffset? notAfter = null)
+    public X509Certificate2 IssueClient(string subject, DateTimeOffset? notAfter = null) => Issue(subject, "1.3.6.1.5.5.7.3.2", null, notAfter);
+
+    /// <summary>A serving certificate for 127.0.0.1 and localhost signed by this CA.</summary>
+    public X509Certificate2 IssueServer(string subject)
+    {
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        return Issue(subject, "1.3.6.1.5.5.7.3.1", san.Build(), null);
+    }
+
+    private X509Certificate2 Issue(string subject, string usageOid, X509Extension? san, DateTimeOffset? notAfter)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var req = new CertificateRequest(subject.Contains('=') ? subject : $"CN={subject}", key, HashAlgorithmName.SHA256);
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usageOid)], false));
+        if (san is not null) req.CertificateExtensions.Add(san);
         req.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
         var serial = RandomNumberGenerator.GetBytes(12);
         using var signed = req.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key),

@@ -67,11 +67,17 @@ public class TimelineLedColumnTests
         var order = new[] { "unknown", "cool", "warm", "hot", "critical" };
         var matched = new HashSet<(string, bool, bool)>();
         var rowsMatched = 0;
+        var rescaledAt = TimeSpan.MinValue;
+        var previousDesired = "";
         foreach (var row in timeline.Rows)
         {
             var thermal = nodes.Select(n => timeline.Get(row, n)).MaxBy(s => Array.IndexOf(order, s))!;
+            // The agent's rule: a rescale is "in progress" while the newest decision changed the count within 30 s.
+            var elapsed = TimeSpan.FromSeconds(int.Parse(timeline.Get(row, "elapsed_s")));
             var desired = timeline.Get(row, "default/web_desired");
-            var scaling = timeline.Get(row, "default/web_replicas") != desired || timeline.Get(row, "default/web_ready") != desired;
+            if (elapsed.Ticks % Simulator.HpaSyncPeriod.Ticks == 0) rescaledAt = desired != previousDesired ? elapsed : TimeSpan.MinValue;
+            previousDesired = desired;
+            var scaling = rescaledAt != TimeSpan.MinValue && elapsed - rescaledAt <= TimeSpan.FromSeconds(30);
             var pinned = timeline.Get(row, "default/web_reason").StartsWith("override from", StringComparison.Ordinal);
             if (!table.TryGetValue((thermal, scaling, pinned), out var leds)) continue;
             var actual = (timeline.Get(row, "led_green"), timeline.Get(row, "led_amber"), timeline.Get(row, "led_red"));

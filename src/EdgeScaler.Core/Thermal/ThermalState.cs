@@ -20,4 +20,14 @@ public static class ThermalStateNames
         ThermalState.Critical => "critical",
         _ => "unknown",
     };
+
+    /// <summary>Reads a wire name back; anything else (a newer peer's state we do not know) is Unknown.</summary>
+    public static ThermalState FromWire(string? s) => s switch
+    {
+        "cool" => ThermalState.Cool,
+        "warm" => ThermalState.Warm,
+        "hot" => ThermalState.Hot,
+        "critical" => ThermalState.Critical,
+        _ => ThermalState.Unknown,
+    };
 }

@@ -2,6 +2,7 @@ namespace EdgeScaler.MetricsApi.Cluster;
 
 using System.Collections.Concurrent;
 using EdgeScaler.Core.Metrics;
+using EdgeScaler.Core.Thermal;
 
 /// <summary>
 /// The cluster view (metrics-server's storage): this agent's own usage plus the latest from each peer, merged into
@@ -21,6 +22,7 @@ public sealed class ClusterMetricsStore : IClusterMetrics
     private volatile LocalSamples _local;
     private volatile byte[]? _localJson;
     private long _localUpdates;
+    private volatile int _localThermal; // ThermalState, carried in every local-samples document
 
     public ClusterMetricsStore(string nodeName, TimeProvider? time = null, TimeSpan? peerStaleAfter = null)
     {
@@ -49,13 +51,31 @@ public sealed class ClusterMetricsStore : IClusterMetrics
     /// <summary>This agent's own usage (from two samples); <paramref name="node"/> null while the node rate is not known.</summary>
     public void SetLocal(NodeUsage? node, IReadOnlyList<PodUsage> pods)
     {
-        _local = new LocalSamples(NodeName, node, pods);
+        _local = new LocalSamples(NodeName, node, pods) { Thermal = (ThermalState)_localThermal };
         _localJson = null;
         Interlocked.Increment(ref _localUpdates);
         Rebuild();
     }
 
     public LocalSamples Local => _local;
+
+    /// <summary>This node's thermal state, told to peers with its samples.</summary>
+    public void SetLocalThermal(ThermalState state)
+    {
+        if (_localThermal == (int)state) return;
+        _localThermal = (int)state;
+        _local = _local with { Thermal = state };
+        _localJson = null;
+    }
+
+    /// <summary>The thermal state each live peer reported for its node (stale peers are left out, as in answers).</summary>
+    public IEnumerable<KeyValuePair<string, ThermalState>> PeerThermalStates()
+    {
+        var cutoff = _time.GetUtcNow() - PeerStaleAfter;
+        foreach (var (_, entry) in _peers)
+            if (entry.ReceivedAt > cutoff && entry.Samples.NodeName != NodeName && entry.Samples.Thermal != ThermalState.Unknown)
+                yield return new(entry.Samples.NodeName, entry.Samples.Thermal);
+    }
 
     /// <summary>
     /// Takes the node sampler's rates (pods by UID, containers by runtime ID) and names them through the pod

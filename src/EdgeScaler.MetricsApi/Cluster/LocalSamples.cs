@@ -3,6 +3,7 @@ namespace EdgeScaler.MetricsApi.Cluster;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeScaler.Core.Metrics;
+using EdgeScaler.Core.Thermal;
 
 /// <summary>
 /// What one agent tells its peers: its own node's and pods' usage (never the merged view, so views cannot loop).
@@ -11,6 +12,9 @@ using EdgeScaler.Core.Metrics;
 /// </summary>
 public sealed record LocalSamples(string NodeName, NodeUsage? Node, IReadOnlyList<PodUsage> Pods)
 {
+    /// <summary>The node's thermal state as its own agent classified it, so the leader's thermal policy sees every node.</summary>
+    public ThermalState Thermal { get; init; } = ThermalState.Unknown;
+
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(ToDto(), LocalSamplesJsonContext.Default.LocalSamplesDto);
 
     /// <exception cref="FormatException">Not a local-samples document.</exception>
@@ -26,12 +30,13 @@ public sealed record LocalSamples(string NodeName, NodeUsage? Node, IReadOnlyLis
         var pods = (dto.Pods ?? []).Select(p => new PodUsage(
             new PodRef(p.Namespace, p.Name, p.Uid) { Labels = p.Labels ?? [] }, p.NodeName, FromMs(p.TimestampUnixMs), FromNs(p.WindowNs),
             (p.Containers ?? []).Select(c => new ContainerUsage(c.Name, new ResourceUsage(c.CpuNanoCores, c.MemoryBytes))).ToList())).ToList();
-        return new LocalSamples(dto.NodeName, node, pods);
+        return new LocalSamples(dto.NodeName, node, pods) { Thermal = ThermalStateNames.FromWire(dto.ThermalState) };
     }
 
     private LocalSamplesDto ToDto() => new()
     {
         NodeName = NodeName,
+        ThermalState = Thermal == ThermalState.Unknown ? null : Thermal.ToWire(),
         Node = Node is { } n ? new NodeDto
         {
             Name = n.NodeName, Labels = new(n.Labels), TimestampUnixMs = n.Timestamp.ToUnixTimeMilliseconds(), WindowNs = n.Window.Ticks * 100,
@@ -53,6 +58,7 @@ public sealed record LocalSamples(string NodeName, NodeUsage? Node, IReadOnlyLis
 internal sealed class LocalSamplesDto
 {
     public string NodeName { get; set; } = "";
+    public string? ThermalState { get; set; }
     public NodeDto? Node { get; set; }
     public List<PodDto>? Pods { get; set; }
 }

@@ -32,7 +32,7 @@ internal sealed class MetricsApiHandler
     private readonly ILogger _log;
     private readonly Func<byte[]>? _localSamples;
     private readonly HealthChecks _health;
-    private readonly ResponseCache _cache = new();
+    private readonly ResponseCache<ListKey> _cache = new();
     private readonly byte[] _version;
 
     public MetricsApiHandler(IClusterMetrics metrics, IRequestAuthenticator authenticator, IRequestAuthorizer authorizer,
@@ -96,7 +96,7 @@ internal sealed class MetricsApiHandler
             await WriteErrorAsync(ctx, ApiError.NotFoundPath());
             return "unknown";
         }
-        var routeName = target.Kind.ToString().ToLowerInvariant();
+        var routeName = RouteName(target.Kind);
 
         var authn = await _authenticator.AuthenticateAsync(ctx, ctx.RequestAborted);
         if (authn.User is not { } user)
@@ -174,15 +174,7 @@ internal sealed class MetricsApiHandler
             await WriteErrorAsync(ctx, ApiError.NotFound(MetricsApiVersions.Group, "nodemetrics", name));
             return;
         }
-        if (!TryParseSelectors(ctx, out var labels, out var fields, out var selectorError)) { await WriteErrorAsync(ctx, selectorError!); return; }
-        var key = $"{t.Version}|nodes|{labels}|{ctx.Request.Query["fieldSelector"]}";
-        var body = _cache.GetOrRender(key, nodes, now.ToUnixTimeSeconds(), () =>
-        {
-            var items = nodes.Where(n => labels.Matches(n.Labels) && fields.Matches(n.NodeName, null))
-                .OrderBy(n => n.NodeName, StringComparer.Ordinal);
-            return Render(w => MetricsJson.WriteNodeList(w, t.Version, items, now));
-        });
-        await WriteBytesAsync(ctx, 200, JsonContentType, body);
+        await ServeListAsync(ctx, new ListKey(t.Version, TargetKind.Nodes, null, LabelText(ctx), FieldText(ctx)), nodes, now);
     }
 
     private async Task ServePodsAsync(HttpContext ctx, Target t)
@@ -196,27 +188,82 @@ internal sealed class MetricsApiHandler
             await WriteErrorAsync(ctx, ApiError.NotFound(MetricsApiVersions.Group, "podmetrics", $"{t.Namespace}/{name}"));
             return;
         }
-        if (!TryParseSelectors(ctx, out var labels, out var fields, out var selectorError)) { await WriteErrorAsync(ctx, selectorError!); return; }
-        var key = $"{t.Version}|pods|{t.Namespace}|{labels}|{ctx.Request.Query["fieldSelector"]}";
-        var ns = t.Namespace;
-        var body = _cache.GetOrRender(key, pods, now.ToUnixTimeSeconds(), () =>
-        {
-            var items = pods.Where(p => (ns is null || p.Pod.Namespace == ns) && labels.Matches(p.Pod.Labels) && fields.Matches(p.Pod.Name, p.Pod.Namespace))
-                .OrderBy(p => p.Pod.Namespace, StringComparer.Ordinal).ThenBy(p => p.Pod.Name, StringComparer.Ordinal);
-            return Render(w => MetricsJson.WritePodList(w, t.Version, items, now));
-        });
-        await WriteBytesAsync(ctx, 200, JsonContentType, body);
+        await ServeListAsync(ctx, new ListKey(t.Version, TargetKind.Pods, t.Namespace, LabelText(ctx), FieldText(ctx)), pods, now);
     }
 
-    private static bool TryParseSelectors(HttpContext ctx, out LabelSelector labels, out FieldSelector fields, out ApiError? error)
+    /// <summary>
+    /// A list answer from the cache when the snapshot and second match (selectors are parsed only to fill the
+    /// cache: a cached body implies they parsed), else filtered, sorted and rendered once for all waiting requests.
+    /// </summary>
+    private async Task ServeListAsync<T>(HttpContext ctx, ListKey key, IReadOnlyList<T> items, DateTimeOffset now)
+    {
+        var second = now.ToUnixTimeSeconds();
+        if (!_cache.TryGet(key, items, second, out var body))
+        {
+            if (!TryParseSelectors(key.LabelSelector, key.FieldSelector, out var labels, out var fields, out var selectorError))
+            {
+                await WriteErrorAsync(ctx, selectorError!);
+                return;
+            }
+            body = _cache.GetOrRender(key, items, second, (Items: (object)items, Key: key, Labels: labels, Fields: fields, Now: now), static s =>
+                s.Items is IReadOnlyList<PodUsage> pods ? RenderPods(pods, s.Key, s.Labels, s.Fields, s.Now) : RenderNodes((IReadOnlyList<NodeUsage>)s.Items, s.Key, s.Labels, s.Fields, s.Now));
+        }
+        if (body.Json.Length > ResponseCompression.ThresholdBytes && ResponseCompression.AcceptsGzip(ctx.Request.Headers.AcceptEncoding.ToString()))
+        {
+            ctx.Response.Headers.ContentEncoding = "gzip";
+            ctx.Response.Headers.Vary = "Accept-Encoding";
+            await WriteBytesAsync(ctx, 200, JsonContentType, body.Gzip);
+            return;
+        }
+        await WriteBytesAsync(ctx, 200, JsonContentType, body.Json);
+    }
+
+    private static byte[] RenderNodes(IReadOnlyList<NodeUsage> nodes, ListKey key, LabelSelector labels, FieldSelector fields, DateTimeOffset now)
+    {
+        var selected = new List<NodeUsage>(nodes.Count);
+        foreach (var n in nodes)
+            if (labels.Matches(n.Labels) && fields.Matches(n.NodeName, null)) selected.Add(n);
+        if (!IsSorted(selected, NodeOrder)) selected.Sort(NodeOrder);
+        return Render(w => MetricsJson.WriteNodeList(w, key.Version, selected, now));
+    }
+
+    private static byte[] RenderPods(IReadOnlyList<PodUsage> pods, ListKey key, LabelSelector labels, FieldSelector fields, DateTimeOffset now)
+    {
+        var selected = new List<PodUsage>(key.Namespace is null && labels.IsEmpty && fields.IsEmpty ? pods.Count : 16);
+        foreach (var p in pods)
+            if ((key.Namespace is null || p.Pod.Namespace == key.Namespace) && labels.Matches(p.Pod.Labels) && fields.Matches(p.Pod.Name, p.Pod.Namespace))
+                selected.Add(p);
+        if (!IsSorted(selected, PodOrder)) selected.Sort(PodOrder);
+        return Render(w => MetricsJson.WritePodList(w, key.Version, selected, now));
+    }
+
+    // metrics-server's order: nodes by name, pods by namespace then name. The cluster store keeps its snapshot in this
+    // order already, so sorting is usually a linear check.
+    private static readonly Comparison<NodeUsage> NodeOrder = static (a, b) => string.CompareOrdinal(a.NodeName, b.NodeName);
+
+    private static readonly Comparison<PodUsage> PodOrder = static (a, b) =>
+        string.CompareOrdinal(a.Pod.Namespace, b.Pod.Namespace) is var c && c != 0 ? c : string.CompareOrdinal(a.Pod.Name, b.Pod.Name);
+
+    private static bool IsSorted<T>(List<T> items, Comparison<T> order)
+    {
+        for (var i = 1; i < items.Count; i++)
+            if (order(items[i - 1], items[i]) > 0) return false;
+        return true;
+    }
+
+    private static string LabelText(HttpContext ctx) => ctx.Request.Query["labelSelector"].ToString();
+
+    private static string FieldText(HttpContext ctx) => ctx.Request.Query["fieldSelector"].ToString();
+
+    private static bool TryParseSelectors(string labelText, string fieldText, out LabelSelector labels, out FieldSelector fields, out ApiError? error)
     {
         error = null;
         labels = LabelSelector.Everything;
         fields = FieldSelector.Everything;
         try
         {
-            labels = LabelSelector.Parse(ctx.Request.Query["labelSelector"].ToString());
-            fields = FieldSelector.Parse(ctx.Request.Query["fieldSelector"].ToString());
+            labels = LabelSelector.Parse(labelText);
+            fields = FieldSelector.Parse(fieldText);
             return true;
         }
         catch (SelectorParseException e)
@@ -225,6 +272,9 @@ internal sealed class MetricsApiHandler
             return false;
         }
     }
+
+    /// <summary>What a list answer depends on besides the snapshot and the second: the raw selector texts, as sent.</summary>
+    private readonly record struct ListKey(MetricsApiVersion Version, TargetKind Kind, string? Namespace, string LabelSelector, string FieldSelector);
 
     private static bool IsWatch(HttpRequest req) =>
         req.Query.TryGetValue("watch", out var w) && w.ToString() is "true" or "1" or "True";
@@ -256,11 +306,38 @@ internal sealed class MetricsApiHandler
         };
     }
 
+    private static string RouteName(TargetKind kind) => kind switch
+    {
+        TargetKind.GroupList => "grouplist",
+        TargetKind.Group => "group",
+        TargetKind.ResourceList => "resourcelist",
+        TargetKind.Nodes => "nodes",
+        TargetKind.Pods => "pods",
+        TargetKind.Metrics => "metrics",
+        TargetKind.LocalSamples => "localsamples",
+        _ => "unknown",
+    };
+
+    // One growable buffer and writer per thread, reused: rendering a 1,000-pod list then allocates only its result.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
     private static byte[] Render(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true })) write(w);
-        return buffer.WrittenSpan.ToArray();
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
+        var w = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        buffer.ResetWrittenCount();
+        w.Reset(buffer);
+        try
+        {
+            write(w);
+            w.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity > 4 * 1024 * 1024) (t_buffer, t_writer) = (null, null); // do not keep an outsized buffer for good
+        }
     }
 
     private static Task WriteErrorAsync(HttpContext ctx, ApiError error) =>
@@ -277,7 +354,28 @@ internal sealed class MetricsApiHandler
         res.ContentLength = body.Length;
         res.Headers.CacheControl = "no-cache, private";
         if (HttpMethods.IsHead(ctx.Request.Method)) return Task.CompletedTask;
-        return res.Body.WriteAsync(body, ctx.RequestAborted).AsTask();
+        if (body.Length <= TlsRecordBytes) return res.Body.WriteAsync(body, ctx.RequestAborted).AsTask();
+        return WriteInRecordsAsync(res.BodyWriter, body, ctx.RequestAborted);
+    }
+
+    private const int TlsRecordBytes = 16 * 1024;
+
+    /// <summary>
+    /// A large body in 16 KiB pieces asked for by size: the TLS layer encrypts each buffer it is handed as its own
+    /// record, and Kestrel's default 4 KiB buffers would make a 370 KB pod list ~90 records and sends instead of ~23.
+    /// </summary>
+    private static async Task WriteInRecordsAsync(System.IO.Pipelines.PipeWriter writer, byte[] body, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < body.Length;)
+        {
+            var n = Math.Min(TlsRecordBytes, body.Length - offset);
+            body.AsSpan(offset, n).CopyTo(writer.GetSpan(n));
+            writer.Advance(n);
+            offset += n;
+            if (offset % (4 * TlsRecordBytes) != 0 && offset < body.Length) continue;
+            var flushed = await writer.FlushAsync(cancellationToken);
+            if (flushed.IsCanceled || flushed.IsCompleted) return;
+        }
     }
 
     private static byte[] RenderVersion() => Render(w =>

@@ -286,9 +286,16 @@ public sealed class Simulator
         ThermalModel.SteadyStateCelsius(ambient, ThermalModel.PowerWatts(n.Board, n.SystemCpuCores / n.Board.Cores, n.Board.Throttle.MaxMHz), n.Heat);
 
     /// <summary>
-    /// The agent's status as the leader of this cluster would report it: API reachable and leading (the simulated
-    /// cluster has no outage), the worst node state, whether any override is in force, and whether a rescale is still
-    /// rolling out (some workload has fewer ready pods than spec.replicas asks for, or more pods).
+    /// How long a rescale shows as "in progress" after its decision: the real agent's rule
+    /// (firmware-host/Agent/AgentStatusRules.ScalingShownFor), which lives in the host and so cannot be called from here.
+    /// </summary>
+    public static readonly TimeSpan ScalingShownFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The agent's status as the leader of this cluster would report it, by the real agent's rules: API reachable and
+    /// leading (the simulated cluster has no outage), the worst node state, an override when the newest decision of an
+    /// HPA is pinned, a rescale in progress while the newest decision of an HPA rescaled less than 30 s ago. The
+    /// simulation raises no alarms.
     /// </summary>
     private AgentStatus UpdateStatus(DateTimeOffset now)
     {
@@ -296,10 +303,10 @@ public sealed class Simulator
         foreach (var n in Cluster.Nodes) if (n.State > worst) worst = n.State;
         var scaling = false;
         var overridden = false;
-        foreach (var w in Cluster.Workloads)
+        foreach (var d in _decisions)
         {
-            scaling |= w.SpecReplicas != w.Pods.Count || w.ReadyCount != w.SpecReplicas;
-            overridden |= w.Override is { } o && !o.IsExpiredAt(now);
+            overridden |= d.Mode == ScaleMode.Override;
+            scaling |= d.IsRescale && now - d.Timestamp <= ScalingShownFor;
         }
         var current = _status;
         if (current.WorstThermalState != worst || current.ScalingInProgress != scaling || current.AnyOverrideActive != overridden
