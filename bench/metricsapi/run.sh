@@ -29,6 +29,7 @@ idle_rss=$(awk '/VmRSS/ {print $2}' "/proc/$agent_pid/status")
 mkdir -p "$work/www/apis/metrics.k8s.io/v1beta1/namespaces/team-07"
 cp "$work/pods-all.json" "$work/www/apis/metrics.k8s.io/v1beta1/pods"
 cp "$work/pods-ns-selector.json" "$work/www/apis/metrics.k8s.io/v1beta1/namespaces/team-07/pods"
+gzip -1 -k -n "$work/www/apis/metrics.k8s.io/v1beta1/pods" # gzip_static: the same level the agent uses
 cat > "$work/nginx.conf" <<NGINX
 worker_processes 1; pid $work/nginx.pid; error_log $work/nginx-error.log; daemon on;
 events { worker_connections 1024; }
@@ -36,7 +37,7 @@ http {
   access_log off; default_type application/json; sendfile on; keepalive_requests 1000000;
   client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work; uwsgi_temp_path $work; scgi_temp_path $work;
   server { listen 127.0.0.1:$nginx_port ssl; ssl_certificate $work/tls/serving.crt; ssl_certificate_key $work/tls/serving.key;
-           ssl_protocols TLSv1.2 TLSv1.3; root $work/www; location / { types { } default_type application/json; } }
+           ssl_protocols TLSv1.2 TLSv1.3; root $work/www; location / { types { } default_type application/json; gzip_static on; } }
 }
 NGINX
 nginx -c "$work/nginx.conf" -p "$work"
@@ -45,9 +46,9 @@ nginx_pid=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1) # the worker that ser
 
 tck=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-run() { # name pid url
-  wrk -t2 -c50 -d3s "$3" >/dev/null # warm-up (connections, TLS session state, caches)
-  local c0 out c1; c0=$(cpu_ticks "$2"); out=$(wrk -t2 -c50 -d"$dur" --latency "$3"); c1=$(cpu_ticks "$2")
+run() { # name pid url [wrk options]
+  wrk -t2 -c50 -d3s "${@:4}" "$3" >/dev/null # warm-up (connections, TLS session state, caches)
+  local c0 out c1; c0=$(cpu_ticks "$2"); out=$(wrk -t2 -c50 -d"$dur" --latency "${@:4}" "$3"); c1=$(cpu_ticks "$2")
   awk -v name="$1" -v c0="$c0" -v c1="$c1" -v tck="$tck" '
     /requests in/ {n=$1} /Requests\/sec/ {r=$2} $1=="99%" {p=$2}
     END {printf "%-40s %10s req/s   p99 %9s   cpu %5.0f us/req\n", name, r, p, (c1-c0)/tck*1e6/n}' <<<"$out"
@@ -58,5 +59,8 @@ run "agent: namespace pods + label selector" "$agent_pid" "https://127.0.0.1:$po
 run "nginx: same bytes (file)"               "$nginx_pid" "https://127.0.0.1:$nginx_port/apis/metrics.k8s.io/v1beta1/namespaces/team-07/pods"
 run "agent: all pods (1,000)"                "$agent_pid" "https://127.0.0.1:$port/apis/metrics.k8s.io/v1beta1/pods"
 run "nginx: same bytes (file)"               "$nginx_pid" "https://127.0.0.1:$nginx_port/apis/metrics.k8s.io/v1beta1/pods"
+# What kubectl and the HPA get: client-go asks for gzip, and lists over 128 KiB are compressed (as genericapiserver does).
+run "agent: all pods, Accept-Encoding gzip"  "$agent_pid" "https://127.0.0.1:$port/apis/metrics.k8s.io/v1beta1/pods" -H "Accept-Encoding: gzip"
+run "nginx: gzip_static, same level"         "$nginx_pid" "https://127.0.0.1:$nginx_port/apis/metrics.k8s.io/v1beta1/pods" -H "Accept-Encoding: gzip"
 echo "agent RSS: idle ${idle_rss} kB, peak $(awk '/VmHWM/ {print $2}' "/proc/$agent_pid/status") kB"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"

@@ -1,6 +1,8 @@
 // Benchmark: how fast the simulation runs at --speed max with the real Scaler and classifier plugged in.
 // 1. The default scenario (4 × Pi 4, 2 h): simulated seconds per wall second, outputs written like `simulate` does.
 // 2. The same scenario scaled to 4, 16 and 64 nodes (replicas and demand scaled along), to show how cost grows.
+// 3. `simulate --speed max --no-compare` end to end (metrics API, virtual panel, outputs) with MQTT telemetry on the
+//    embedded broker and with --no-mqtt: wall time and messages published.
 // Numbers go to stdout as a Markdown table; run in Release on an idle machine for meaningful numbers.
 using System.Diagnostics;
 using System.Globalization;
@@ -64,6 +66,27 @@ foreach (var nodes in new[] { 4, 16, 64 })
     }
     var peakPods = last!.Ticks.Max(t => t.Workloads.Sum(w => w.Replicas));
     Console.WriteLine($"| {nodes} | {peakPods} | {best:0.00} | {scaled.Duration.TotalSeconds / best:0} | {best / last.Ticks.Count * 1e6:0} |");
+}
+Console.WriteLine();
+Console.WriteLine($"`simulate --speed max --no-compare` end to end (metrics API, panel, outputs; default scenario), best of {repeat}:");
+Console.WriteLine();
+Console.WriteLine("| MQTT | wall (s) | simulated s / wall s | published |");
+Console.WriteLine("|---|---:|---:|---|");
+foreach (var noMqtt in new[] { false, true })
+{
+    var best = double.MaxValue;
+    var published = "";
+    for (var i = 0; i < repeat; i++)
+    {
+        var output = new StringWriter();
+        var options = new SimulationOptions { NoCompare = true, NoMqtt = noMqtt, OutDir = outDir };
+        var sw = Stopwatch.StartNew();
+        var code = await new SimulationHost(options, parts, output, TextWriter.Null, interactive: false).RunAsync(CancellationToken.None);
+        var wall = sw.Elapsed.TotalSeconds;
+        if (code != 0) throw new InvalidOperationException($"simulate exited {code}:\n{output}");
+        if (wall < best) { best = wall; published = output.ToString().Split('\n').FirstOrDefault(l => l.StartsWith("MQTT:  ", StringComparison.Ordinal))?[6..].Trim() ?? "-"; }
+    }
+    Console.WriteLine($"| {(noMqtt ? "off (--no-mqtt)" : "embedded broker")} | {best:0.00} | {scenario.Duration.TotalSeconds / best:0} | {published} |");
 }
 try { Directory.Delete(outDir, recursive: true); } catch (IOException) { }
 return 0;

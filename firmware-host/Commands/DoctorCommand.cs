@@ -21,6 +21,7 @@ public static class DoctorCommand
           cgroup-driver  k3s's pod cgroups (systemd or cgroupfs driver) are found
           gpio           GPIO chips are accessible (only when a panel is configured)
           clock          the system clock is sane
+          mqtt           the MQTT broker accepts our TLS and credentials (only when mqtt.brokerUri is set)
           kubernetes     the Kubernetes API answers (kubernetes.kubeconfig, in-cluster, $KUBECONFIG,
                          /etc/rancher/k3s/k3s.yaml or ~/.kube/config, as the agent picks it)
           rbac           that identity may do everything EdgeScaler does (SelfSubjectAccessReview)
@@ -62,6 +63,7 @@ public static class DoctorCommand
         checks.AddRange(NodeChecks.Sampled(root, cfg.Node.Board, now));
         checks.Add(NodeChecks.Gpio(cfg.Panel, root));
         checks.Add(NodeChecks.Clock(now));
+        checks.Add(MqttChecks.Broker(cfg.Mqtt));
         return checks;
     }
 }

@@ -50,7 +50,8 @@ public sealed class SimulationHost(SimulationOptions options, SimulationParts pa
         if (services.Panel is { } panel)
         {
             view.Panel = panel.Render;
-            if (Keys is not null) view.KeyHelp = "panel " + EdgeScaler.Panel.Virtual.VirtualPanelConsole.KeyHelp;
+            // VirtualPanelConsole's keys minus `!` (acknowledge): the simulation raises no alarms, so it is always refused.
+            if (Keys is not null) view.KeyHelp = "panel keys: u/+ up  d/- down  a auto  A hold-auto  s select";
         }
         sim.AddObserver(view);
 

@@ -208,7 +208,14 @@ internal sealed class MetricsApiHandler
             body = _cache.GetOrRender(key, items, second, (Items: (object)items, Key: key, Labels: labels, Fields: fields, Now: now), static s =>
                 s.Items is IReadOnlyList<PodUsage> pods ? RenderPods(pods, s.Key, s.Labels, s.Fields, s.Now) : RenderNodes((IReadOnlyList<NodeUsage>)s.Items, s.Key, s.Labels, s.Fields, s.Now));
         }
-        await WriteBytesAsync(ctx, 200, JsonContentType, body);
+        if (body.Json.Length > ResponseCompression.ThresholdBytes && ResponseCompression.AcceptsGzip(ctx.Request.Headers.AcceptEncoding.ToString()))
+        {
+            ctx.Response.Headers.ContentEncoding = "gzip";
+            ctx.Response.Headers.Vary = "Accept-Encoding";
+            await WriteBytesAsync(ctx, 200, JsonContentType, body.Gzip);
+            return;
+        }
+        await WriteBytesAsync(ctx, 200, JsonContentType, body.Json);
     }
 
     private static byte[] RenderNodes(IReadOnlyList<NodeUsage> nodes, ListKey key, LabelSelector labels, FieldSelector fields, DateTimeOffset now)

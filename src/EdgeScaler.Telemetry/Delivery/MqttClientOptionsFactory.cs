@@ -12,26 +12,44 @@ using MQTTnet.Protocol;
 /// </summary>
 internal static class MqttClientOptionsFactory
 {
-    public static MqttClientOptions Build(TelemetryOptions options, string brokerUri, string node, TopicSchema topics)
+    public static MqttClientOptions Build(TelemetryOptions options, string brokerUri, string node, TopicSchema topics) =>
+        Common(options, brokerUri, options.GetClientId(node))
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)Math.Clamp(options.SessionExpiry.TotalSeconds, 0, uint.MaxValue))
+            .WithWillTopic(topics.Availability)
+            .WithWillPayload(Availability.Offline)
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+
+    /// <summary>
+    /// Same broker, credentials and TLS, but a throwaway session under its own client id and no Will: a check must not
+    /// take over (and so disconnect) a running agent's session or announce it offline.
+    /// </summary>
+    public static MqttClientOptions BuildProbe(TelemetryOptions options, string brokerUri, string node) =>
+        Common(options, brokerUri, options.GetClientId(node) + "-doctor")
+            .WithCleanStart(true)
+            .WithSessionExpiryInterval(0)
+            .Build();
+
+    /// <summary>Whether <paramref name="brokerUri"/> with these options connects over TLS.</summary>
+    public static bool UsesTls(TelemetryOptions options, string brokerUri) =>
+        (Uri.TryCreate(brokerUri, UriKind.Absolute, out var uri) && uri.Scheme == "mqtts") || !string.IsNullOrEmpty(options.CaFile);
+
+    private static MqttClientOptionsBuilder Common(TelemetryOptions options, string brokerUri, string clientId)
     {
         if (!Uri.TryCreate(brokerUri, UriKind.Absolute, out var uri))
-            throw new InvalidOperationException($"telemetry.brokerUri '{brokerUri}' is not a URI such as mqtt://host:1883");
-        var tls = uri.Scheme == "mqtts" || !string.IsNullOrEmpty(options.CaFile);
+            throw new InvalidOperationException($"mqtt.brokerUri '{brokerUri}' is not a URI such as mqtt://host:1883");
+        var tls = UsesTls(options, brokerUri);
         var port = uri.Port > 0 ? uri.Port : tls ? 8883 : 1883;
         var host = uri.Host.Trim('[', ']');
 
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(options.GetClientId(node))
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)Math.Clamp(options.SessionExpiry.TotalSeconds, 0, uint.MaxValue))
+            .WithClientId(clientId)
             .WithKeepAlivePeriod(options.KeepAlive < TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : options.KeepAlive)
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithWillTopic(topics.Availability)
-            .WithWillPayload(Availability.Offline)
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+            .WithTimeout(TimeSpan.FromSeconds(10));
 
         if (!string.IsNullOrEmpty(options.Username))
             builder.WithCredentials(options.Username, string.IsNullOrEmpty(options.PasswordFile) ? "" : ReadPassword(options.PasswordFile));
@@ -43,14 +61,14 @@ internal static class MqttClientOptionsFactory
             {
                 var trusted = new X509Certificate2Collection();
                 trusted.ImportFromPemFile(options.CaFile);
-                if (trusted.Count == 0) throw new InvalidOperationException($"telemetry.caFile '{options.CaFile}' holds no PEM certificate");
+                if (trusted.Count == 0) throw new InvalidOperationException($"mqtt.caFile '{options.CaFile}' holds no PEM certificate");
                 tlsBuilder.WithCertificateValidationHandler(args => IsTrusted(args.Certificate, args.SslPolicyErrors, trusted));
             }
             if (!string.IsNullOrEmpty(options.ClientCertFile) && !string.IsNullOrEmpty(options.ClientKeyFile))
                 tlsBuilder.WithClientCertificates([X509Certificate2.CreateFromPemFile(options.ClientCertFile, options.ClientKeyFile)]);
             builder.WithTlsOptions(tlsBuilder.Build());
         }
-        return builder.Build();
+        return builder;
     }
 
     /// <summary>First line of the password file; a trailing newline is what editors leave, not part of the secret.</summary>
