@@ -16,8 +16,8 @@ public class DeployK3sTests
         return output.Result;
     }
 
-    private static string Document(string all, string name) =>
-        all.Split("\n---\n").Single(d => d.Contains($"\n  name: {name}\n"));
+    private static string Document(string all, string name, string kind = "DaemonSet") =>
+        all.Split("\n---\n").Single(d => d.Contains($"\n  name: {name}\n") && d.Contains($"\nkind: {kind}\n"));
 
     [Fact]
     public void Deploy_k3s_kustomization_renders_both_daemonsets_and_the_config()
@@ -26,6 +26,20 @@ public class DeployK3sTests
         Assert.Contains("kind: ConfigMap", all);
         Assert.Equal(2, all.Split("kind: DaemonSet").Length - 1);
         Assert.All(all.Split("\n---\n").Where(d => d.Contains("kind: DaemonSet")), d => Assert.Contains("namespace: kube-system", d));
+    }
+
+    [Fact]
+    public void Deploy_k3s_kustomization_lists_every_manifest_but_the_v1_apiservice()
+    {
+        var text = File.ReadAllText(RepoPaths.Of("deploy/k3s/kustomization.yaml"));
+        var listed = text.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("- ", StringComparison.Ordinal) && l.EndsWith(".yaml", StringComparison.Ordinal))
+            .Select(l => l[2..]).ToHashSet();
+        var manifests = Directory.GetFiles(RepoPaths.Of("deploy/k3s"), "*.yaml").Select(Path.GetFileName)
+            .Where(f => f is not ("kustomization.yaml" or "k3s-config.yaml" or "apiservice-v1.yaml")).ToHashSet();
+        Assert.Equal(manifests.Order(), listed.Order());
+        var all = Kustomize();
+        Assert.Contains("kind: APIService", all);
+        Assert.Contains("resourceNames:\n  - edgescaler-hpa-history", all); // the scaling history ConfigMap the controller keeps
     }
 
     [Fact]
