@@ -92,13 +92,9 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
     public async Task Hot_node_publishes_its_thermal_state_and_the_held_decision_to_a_real_mosquitto()
     {
         SetTemperature(82.0);
-        var port = FreePort();
-        var conf = Path.Combine(_dir, "mosquitto.conf");
-        File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
-        using var broker = Started(new ProcessStartInfo("mosquitto", ["-c", conf]));
-        await Task.Delay(500); // mosquitto binds its port in a few ms; the agent reconnects with backoff anyway
-        var topics = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var sub = Started(new ProcessStartInfo("mosquitto_sub", ["-h", "127.0.0.1", "-p", $"{port}", "-t", "edgescaler/#", "-v"]), topics.Enqueue);
+        var (port, broker, topics, sub) = await MosquittoWithSubscriberAsync("edgescaler/#");
+        using var brokerProcess = broker;
+        using var subProcess = sub;
         using var agent = StartAgent(mqtt: new JsonObject { ["brokerUri"] = $"mqtt://127.0.0.1:{port}", ["interval"] = "1s", ["journalPath"] = Path.Combine(_dir, "mqtt") });
         using var load = BurnCpu(coresPerContainer: 0.2);
 
@@ -116,13 +112,9 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
     public async Task InProcess_agent_virtual_panel_up_press_pins_replicas_through_the_API_standin_and_reports_it_to_mosquitto()
     {
         SetTemperature(48.0);
-        var port = FreePort();
-        var conf = Path.Combine(_dir, "mosquitto.conf");
-        File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
-        using var broker = Started(new ProcessStartInfo("mosquitto", ["-c", conf]));
-        await Task.Delay(500);
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var sub = Started(new ProcessStartInfo("mosquitto_sub", ["-h", "127.0.0.1", "-p", $"{port}", "-t", "edgescaler/default/events", "-v"]), lines.Enqueue);
+        var (port, broker, lines, sub) = await MosquittoWithSubscriberAsync("edgescaler/default/events");
+        using var brokerProcess = broker;
+        using var subProcess = sub;
 
         var config = Configuration.ConfigLoader.Load(WriteConfig(
             new JsonObject { ["brokerUri"] = $"mqtt://127.0.0.1:{port}", ["journalPath"] = Path.Combine(_dir, "mqtt") },
@@ -164,6 +156,19 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
             Environment.SetEnvironmentVariable("NODE_NAME", null);
         }
         Assert.False(driver.IsOpen(17)); // the panel let go of its LED line on stop
+    }
+
+    /// <summary>A real mosquitto on a free loopback port and a real `mosquitto_sub -v` on <paramref name="topic"/> ("topic payload" lines).</summary>
+    private async Task<(int Port, Stopper Broker, System.Collections.Concurrent.ConcurrentQueue<string> Lines, Stopper Subscriber)> MosquittoWithSubscriberAsync(string topic)
+    {
+        var port = FreePort();
+        var conf = Path.Combine(_dir, "mosquitto.conf");
+        File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        var broker = Started(new ProcessStartInfo("mosquitto", ["-c", conf]));
+        await Task.Delay(500); // mosquitto binds its port in a few ms; the agent reconnects with backoff anyway
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var sub = Started(new ProcessStartInfo("mosquitto_sub", ["-h", "127.0.0.1", "-p", $"{port}", "-t", topic, "-v"]), lines.Enqueue);
+        return (port, broker, lines, sub);
     }
 
     private static int FreePort()
