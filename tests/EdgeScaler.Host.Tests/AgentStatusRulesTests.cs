@@ -2,6 +2,7 @@ namespace EdgeScaler.Host.Tests;
 
 using EdgeScaler.Core.Scaling;
 using EdgeScaler.Core.Thermal;
+using EdgeScaler.Core.Agent;
 using EdgeScaler.Host.Agent;
 
 /// <summary>The pure rules from what the agent's parts report to the status the panel shows.</summary>

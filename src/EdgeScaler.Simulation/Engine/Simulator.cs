@@ -32,6 +32,7 @@ public sealed class Simulator
     private int _podCounter;
     private long _elapsedTicks;
     private volatile AgentStatus _status = AgentStatus.Starting;
+    private readonly List<ThermalState> _states = [];
     private IReadOnlyList<ScaleDecision> _decisions = [];
 
     public Simulator(Scenario scenario, IScalerBridge scaler, INodeStateClassifier classifier, ulong? seed = null)
@@ -285,33 +286,23 @@ public sealed class Simulator
     private static double IdleSteadyState(NodeSpec n, double ambient) =>
         ThermalModel.SteadyStateCelsius(ambient, ThermalModel.PowerWatts(n.Board, n.SystemCpuCores / n.Board.Cores, n.Board.Throttle.MaxMHz), n.Heat);
 
-    /// <summary>
-    /// How long a rescale shows as "in progress" after its decision: the real agent's rule
-    /// (firmware-host/Agent/AgentStatusRules.ScalingShownFor), which lives in the host and so cannot be called from here.
-    /// </summary>
-    public static readonly TimeSpan ScalingShownFor = TimeSpan.FromSeconds(30);
+    /// <summary>How long a rescale shows as "in progress" after its decision: the real agent's rule.</summary>
+    public static TimeSpan ScalingShownFor => AgentStatusRules.ScalingShownFor;
 
     /// <summary>
-    /// The agent's status as the leader of this cluster would report it, by the real agent's rules: API reachable and
-    /// leading (the simulated cluster has no outage), the worst node state, an override when the newest decision of an
-    /// HPA is pinned, a rescale in progress while the newest decision of an HPA rescaled less than 30 s ago. The
-    /// simulation raises no alarms.
+    /// The agent's status as the leader of this cluster would report it, by the real agent's rules
+    /// (<see cref="AgentStatusRules"/>): API reachable and leading (the simulated cluster has no outage), the worst node
+    /// state, overrides and recent rescales from the newest decisions. The simulation raises no alarms.
     /// </summary>
     private AgentStatus UpdateStatus(DateTimeOffset now)
     {
-        var worst = ThermalState.Unknown;
-        foreach (var n in Cluster.Nodes) if (n.State > worst) worst = n.State;
-        var scaling = false;
-        var overridden = false;
-        foreach (var d in _decisions)
-        {
-            overridden |= d.Mode == ScaleMode.Override;
-            scaling |= d.IsRescale && now - d.Timestamp <= ScalingShownFor;
-        }
+        _states.Clear();
+        foreach (var n in Cluster.Nodes) _states.Add(n.State);
+        var next = AgentStatusRules.Next(new AgentObservation(true, true, "simulation", _states, _decisions, now), alarmRaisedAt: null, acknowledgedAt: null);
         var current = _status;
-        if (current.WorstThermalState != worst || current.ScalingInProgress != scaling || current.AnyOverrideActive != overridden
-            || !ReferenceEquals(current.Decisions, _decisions) || current == AgentStatus.Starting)
-            _status = current = new AgentStatus(ApiReachable: true, IsLeader: true, worst, overridden, scaling, AlarmUnacknowledged: false, _decisions);
+        if (current.WorstThermalState != next.WorstThermalState || current.ScalingInProgress != next.ScalingInProgress
+            || current.AnyOverrideActive != next.AnyOverrideActive || !ReferenceEquals(current.Decisions, _decisions) || current == AgentStatus.Starting)
+            _status = current = next;
         return current;
     }
 

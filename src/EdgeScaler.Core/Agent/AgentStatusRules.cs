@@ -1,6 +1,5 @@
-namespace EdgeScaler.Host.Agent;
+namespace EdgeScaler.Core.Agent;
 
-using EdgeScaler.Core.Agent;
 using EdgeScaler.Core.Scaling;
 using EdgeScaler.Core.Thermal;
 
