@@ -69,6 +69,7 @@ public static class ConfigLoader
             root = obj;
         }
 
+        CredentialDefaults.Apply(root, environment.FirstOrDefault(e => e.Key == CredentialDefaults.Variable).Value);
         var (config, problems) = Bind(root, ConfigJsonContext.Default.EdgeScalerConfig, environment, HostRules.Check);
         return new ConfigLoadResult(path, text is not null, config, problems);
     }
