@@ -54,9 +54,16 @@ public sealed class ClusterViewFeeder(
         if (pair.Latest is not { } latest) return;
         try
         {
-            store.SetLocalThermal(thermal.Observe(latest).State);
-            if (pair.Previous is { } previous)
-                store.UpdateLocal(UsageRates.Compute(previous.Counters, latest.Counters), _inventory);
+            try
+            {
+                // Rates first: observers of the thermal update (MQTT node state) read this sample's usage from the store.
+                if (pair.Previous is { } previous)
+                    store.UpdateLocal(UsageRates.Compute(previous.Counters, latest.Counters), _inventory);
+            }
+            finally
+            {
+                store.SetLocalThermal(thermal.Observe(latest).State);
+            }
             _ratesFailedLogged = false;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -1,10 +1,10 @@
 namespace EdgeScaler.Host.Composition;
 
-using EdgeScaler.Core.Metrics;
 using EdgeScaler.Core.Overrides;
 using EdgeScaler.Core.Scaling;
 using EdgeScaler.Host.Agent;
 using EdgeScaler.Host.Commands;
+using EdgeScaler.MetricsApi.Cluster;
 using EdgeScaler.Scaler;
 using EdgeScaler.Telemetry;
 using EdgeScaler.Telemetry.Commands;
@@ -48,8 +48,8 @@ internal sealed class ControllerHpaCatalog(ScalerRuntime scaler) : IHpaCatalog
     }
 }
 
-/// <summary>Turns each new node sample into node state (with the classified thermal state), at most once per interval.</summary>
-internal sealed class NodeStateTelemetryPump(NodeThermalTracker thermal, NodeSampleFeed feed, ITelemetryPublisher telemetry,
+/// <summary>Turns each new node sample into node state (classified heat, the node rate from the cluster view), at most once per interval.</summary>
+internal sealed class NodeStateTelemetryPump(NodeThermalTracker thermal, NodeSampleFeed feed, ClusterMetricsStore store, ITelemetryPublisher telemetry,
     TelemetryOptions options, ILogger<NodeStateTelemetryPump> logger) : IHostedService
 {
     private DateTimeOffset _last = DateTimeOffset.MinValue;
@@ -72,14 +72,9 @@ internal sealed class NodeStateTelemetryPump(NodeThermalTracker thermal, NodeSam
         _last = current.Timestamp;
         try
         {
-            var pair = feed.Current;
-            NodeUsage? usage = null;
-            if (pair is { Previous: { } previous, Latest: { } latest } && latest.Timestamp == current.Timestamp)
-            {
-                var rates = UsageRates.Compute(previous.Counters, latest.Counters);
-                if (rates.NodeUsage is { } u) usage = new NodeUsage(thermal.NodeName, rates.Timestamp, rates.Window, u);
-            }
-            telemetry.PublishNodeState(current, usage, pair.Latest?.Counters.Pods.Count ?? 0);
+            // The cluster view already holds this sample's node rate (ClusterViewFeeder stores it before classifying heat).
+            var usage = store.Local.Node is { } node && node.Timestamp == current.Timestamp ? node : null;
+            telemetry.PublishNodeState(current, usage, feed.Current.Latest?.Counters.Pods.Count ?? 0);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -149,6 +149,8 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
         await WaitUntil(agent, () => Line("edgescaler/default/pi-a/state", "\"thermal\":\"hot\"") is not null
                                   && Line("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"") is not null,
             "node state says hot and the HPA state says thermal-hold");
+        // From the second sample on, node state carries the node's rate from the cluster view.
+        await WaitUntil(agent, () => Line("edgescaler/default/pi-a/state", "\"cpu_m\":") is not null, "node state with the node's CPU");
         var held = JsonNode.Parse(Line("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"")!.Split(' ', 2)[1])!;
         Assert.Equal(1, held["desired"]!.GetValue<int>());
         Assert.True(held["recommended"]!.GetValue<int>() > 1, held.ToJsonString());
