@@ -1,10 +1,15 @@
 namespace EdgeScaler.MetricsApi;
 
+using System.Globalization;
+using System.Net;
+using EdgeScaler.Core.Configuration;
+using EdgeScaler.MetricsApi.Security;
+
 /// <summary>
 /// Options of the metrics.k8s.io server (config section <c>metricsApi</c>). Plain get/set properties with defaults,
 /// bound AOT-safely by the host.
 /// </summary>
-public sealed class MetricsApiOptions
+public sealed class MetricsApiOptions : IValidatedOptions
 {
     /// <summary>Serve metrics.k8s.io from this agent (<c>edgescaler run</c>). Off: no port is opened, peers cannot pull this node.</summary>
     public bool Enabled { get; set; } = true;
@@ -86,4 +91,35 @@ public sealed class MetricsApiOptions
 
     /// <summary>Do not verify peers' serving certificates (only sensible with mutual TLS, never with a bearer token).</summary>
     public bool PeerInsecureSkipVerify { get; set; }
+
+    /// <summary>Cross-field rules and ranges, checked by `check-config` and `run` (keys relative to this section).</summary>
+    public IEnumerable<OptionProblem> Validate()
+    {
+        if (ListenAddress != "localhost" && !IPAddress.TryParse(ListenAddress, out _))
+            yield return new("listenAddress", Quote(ListenAddress), "an IP address (\"0.0.0.0\", \"::\", \"127.0.0.1\") or \"localhost\"");
+        else if (AllowAnonymous && !AnonymousAccess.IsLoopback(ListenAddress))
+            yield return new("allowAnonymous", "true", $"false while listenAddress is {Quote(ListenAddress)}: anonymous access is only allowed on a loopback listener");
+        if (Port is < 0 or > 65535)
+            yield return new("port", Port.ToString(CultureInfo.InvariantCulture), "a port from 1 to 65535 (0 picks a free one)");
+        if (string.IsNullOrEmpty(TlsCertFile) != string.IsNullOrEmpty(TlsKeyFile))
+            yield return new(string.IsNullOrEmpty(TlsCertFile) ? "tlsCertFile" : "tlsKeyFile", "null",
+                "both tlsCertFile and tlsKeyFile, or neither (a self-signed certificate is made)");
+        if (string.IsNullOrEmpty(PeerClientCertFile) != string.IsNullOrEmpty(PeerClientKeyFile))
+            yield return new(string.IsNullOrEmpty(PeerClientCertFile) ? "peerClientCertFile" : "peerClientKeyFile", "null",
+                "both peerClientCertFile and peerClientKeyFile, or neither");
+        foreach (var (key, value, min) in new[]
+        {
+            ("authCacheSeconds", AuthCacheSeconds, 0), ("authConfigRefreshSeconds", AuthConfigRefreshSeconds, 1),
+            ("maxRequestHeadersTotalBytes", MaxRequestHeadersTotalBytes, 1024), ("maxRequestLineBytes", MaxRequestLineBytes, 256),
+            ("maxConcurrentConnections", MaxConcurrentConnections, 1), ("requestHeadersTimeoutSeconds", RequestHeadersTimeoutSeconds, 1),
+            ("keepAliveTimeoutSeconds", KeepAliveTimeoutSeconds, 1), ("peerPollSeconds", PeerPollSeconds, 1),
+            ("peerTimeoutSeconds", PeerTimeoutSeconds, 1), ("peerStaleAfterSeconds", PeerStaleAfterSeconds, 1),
+        })
+            if (value < min) yield return new(key, value.ToString(CultureInfo.InvariantCulture), $"an integer of at least {min}");
+        for (var i = 0; i < Peers.Count; i++)
+            if (!Uri.TryCreate(Peers[i], UriKind.Absolute, out var u) || u.Scheme != Uri.UriSchemeHttps)
+                yield return new($"peers[{i}]", Quote(Peers[i]), "an https:// base URL such as \"https://10.0.0.12:4443\"");
+    }
+
+    private static string Quote(string? s) => s is null ? "null" : System.Text.Json.Nodes.JsonValue.Create(s).ToJsonString();
 }
