@@ -1,6 +1,7 @@
 namespace EdgeScaler.MetricsApi;
 
 using EdgeScaler.Core.Metrics;
+using EdgeScaler.Kubernetes.Rest;
 using EdgeScaler.MetricsApi.Cluster;
 using EdgeScaler.MetricsApi.Security;
 using k8s;
@@ -42,7 +43,7 @@ internal sealed class MetricsApiHostedService(IServiceProvider services, Metrics
         else
         {
             var config = services.GetService<KubernetesClientConfiguration>() ?? KubernetesClientConfiguration.InClusterConfig();
-            security = await MetricsApiSecurity.DelegatingAsync(new KubernetesAuthApi(new Kubernetes(config)), options,
+            security = await MetricsApiSecurity.DelegatingAsync(new KubernetesAuthApi(new KubeRest(new Kubernetes(config), ownsClient: true)), options,
                 loggers.CreateLogger("EdgeScaler.MetricsApi.Security"), time, cancellationToken);
         }
         var store = metrics as ClusterMetricsStore;

@@ -343,7 +343,7 @@ public sealed partial class HpaController
         {
             var written = await _statusWriter.WriteIfChangedAsync(hpa, status, ct).ConfigureAwait(false);
             if (written is not null && long.TryParse(written.Metadata.ResourceVersion, out var rv))
-                _ourStatus[key] = (rv, KubernetesJson.Serialize(written.Status));
+                _ourStatus[key] = (rv, KubeJson.Serialize(written.Status));
         }
         catch (KubeApiException e)
         {
@@ -355,7 +355,7 @@ public sealed partial class HpaController
     private void ObserveForeignStatus(V2HorizontalPodAutoscaler hpa, HpaRef key, DateTimeOffset now)
     {
         if (!_ourStatus.TryGetValue(key, out var ours) || !long.TryParse(hpa.Metadata.ResourceVersion, out var rv) || rv <= ours.ResourceVersion) return;
-        var json = KubernetesJson.Serialize(hpa.Status);
+        var json = KubeJson.Serialize(hpa.Status);
         if (json == ours.StatusJson) return;
         _ourStatus.Remove(key);
         if (_fights.ObserveForeignStatus(key, now) is { } fight) _ = WarnFightAsync(null, fight, CancellationToken.None);
@@ -369,7 +369,7 @@ public sealed partial class HpaController
 
     private static V2HorizontalPodAutoscalerStatus CopyStatus(V2HorizontalPodAutoscalerStatus? status)
     {
-        var copy = status is null ? new V2HorizontalPodAutoscalerStatus() : KubernetesJson.Deserialize<V2HorizontalPodAutoscalerStatus>(KubernetesJson.Serialize(status));
+        var copy = status is null ? new V2HorizontalPodAutoscalerStatus() : KubeJson.Clone(status);
         copy.Conditions ??= [];
         return copy;
     }

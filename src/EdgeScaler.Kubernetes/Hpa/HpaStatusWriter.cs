@@ -33,7 +33,7 @@ public sealed class HpaStatusWriter(KubeRest rest)
     }
 
     public static bool SameStatus(V2HorizontalPodAutoscalerStatus? a, V2HorizontalPodAutoscalerStatus? b) =>
-        KubernetesJson.Serialize(a ?? new V2HorizontalPodAutoscalerStatus()) == KubernetesJson.Serialize(b ?? new V2HorizontalPodAutoscalerStatus());
+        KubeJson.Serialize(a ?? new V2HorizontalPodAutoscalerStatus()) == KubeJson.Serialize(b ?? new V2HorizontalPodAutoscalerStatus());
 
     /// <summary>A condition whose status did not change keeps its old lastTransitionTime (upstream setCondition).</summary>
     public static void CarryTransitionTimes(V2HorizontalPodAutoscalerStatus? old, V2HorizontalPodAutoscalerStatus next)

@@ -9,8 +9,8 @@ using System.Text.Json.Nodes;
 using k8s;
 
 /// <summary>
-/// Plain REST calls through a KubernetesClient's authenticated HttpClient, with KubernetesJson's
-/// source-generated (AOT-safe) models. Used instead of the generated operations where we need control the
+/// Plain REST calls through a KubernetesClient's authenticated HttpClient, with our source-generated
+/// (AOT-safe) <see cref="KubeJson"/> models. Used instead of the generated operations where we need control the
 /// generated code does not give: streaming watches (KubernetesClient.Aot has no Watcher), any kind's /scale
 /// by REST mapping, and errors split into "API said no" and "API unreachable".
 /// </summary>
@@ -47,13 +47,13 @@ public sealed class KubeRest : IDisposable
 
     public async Task<T> CreateAsync<T>(string collectionPath, T body, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Post, collectionPath, KubernetesJson.Serialize(body!), "application/json", ct).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Post, collectionPath, KubeJson.Serialize(body), "application/json", ct).ConfigureAwait(false);
         return await ReadAsync<T>(response, ct).ConfigureAwait(false);
     }
 
     public async Task<T> ReplaceAsync<T>(string path, T body, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Put, path, KubernetesJson.Serialize(body!), "application/json", ct).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Put, path, KubeJson.Serialize(body), "application/json", ct).ConfigureAwait(false);
         return await ReadAsync<T>(response, ct).ConfigureAwait(false);
     }
 
@@ -111,7 +111,7 @@ public sealed class KubeRest : IDisposable
                 yield return new WatchEvent<T>(WatchEventType.Bookmark, default, rv);
                 continue;
             }
-            var parsed = KubernetesJson.Deserialize<T>(obj);
+            var parsed = KubeJson.Deserialize<T>(obj);
             yield return new WatchEvent<T>(type switch
             {
                 "ADDED" => WatchEventType.Added,
@@ -169,7 +169,7 @@ public sealed class KubeRest : IDisposable
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        return KubernetesJson.Deserialize<T>(stream);
+        return KubeJson.Deserialize<T>(stream);
     }
 
     public void Dispose()

@@ -1,30 +1,24 @@
 namespace EdgeScaler.MetricsApi.Security;
 
-using k8s;
-using k8s.Autorest;
+using EdgeScaler.Kubernetes.Rest;
 using k8s.Models;
 
-/// <summary><see cref="IKubeAuthApi"/> over KubernetesClient (AOT build): ConfigMap read, TokenReview, SubjectAccessReview.</summary>
-public sealed class KubernetesAuthApi(IKubernetes client) : IKubeAuthApi
+/// <summary><see cref="IKubeAuthApi"/> over the Kubernetes REST API: ConfigMap read, TokenReview, SubjectAccessReview.</summary>
+public sealed class KubernetesAuthApi(KubeRest rest) : IKubeAuthApi
 {
     public async Task<IReadOnlyDictionary<string, string>?> ReadAuthenticationConfigMapAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            var cm = await client.CoreV1.ReadNamespacedConfigMapAsync(RequestHeaderConfig.ConfigMapName, RequestHeaderConfig.ConfigMapNamespace, cancellationToken: cancellationToken);
-            return cm.Data is null ? new Dictionary<string, string>() : new Dictionary<string, string>(cm.Data);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
+        var cm = await rest.GetOrNullAsync<V1ConfigMap>(
+            $"api/v1/namespaces/{RequestHeaderConfig.ConfigMapNamespace}/configmaps/{RequestHeaderConfig.ConfigMapName}", cancellationToken);
+        if (cm is null) return null;
+        return cm.Data is null ? new Dictionary<string, string>() : new Dictionary<string, string>(cm.Data);
     }
 
     public async Task<UserInfo?> ReviewTokenAsync(string token, CancellationToken cancellationToken)
     {
-        var review = await client.AuthenticationV1.CreateTokenReviewAsync(
+        var review = await rest.CreateAsync("apis/authentication.k8s.io/v1/tokenreviews",
             new V1TokenReview { ApiVersion = "authentication.k8s.io/v1", Kind = "TokenReview", Spec = new V1TokenReviewSpec { Token = token } },
-            cancellationToken: cancellationToken);
+            cancellationToken);
         var status = review.Status;
         if (status is null || status.Authenticated != true || status.User?.Username is not { Length: > 0 } name) return null;
         var extra = status.User.Extra?.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.ToList()) ?? [];
@@ -48,9 +42,9 @@ public sealed class KubernetesAuthApi(IKubernetes client) : IKubeAuthApi
             };
         else
             spec.NonResourceAttributes = new V1NonResourceAttributes { Path = request.Path, Verb = request.Verb };
-        var review = await client.AuthorizationV1.CreateSubjectAccessReviewAsync(
+        var review = await rest.CreateAsync("apis/authorization.k8s.io/v1/subjectaccessreviews",
             new V1SubjectAccessReview { ApiVersion = "authorization.k8s.io/v1", Kind = "SubjectAccessReview", Spec = spec },
-            cancellationToken: cancellationToken);
+            cancellationToken);
         var s = review.Status;
         return new AuthorizationDecision(s?.Allowed == true && s.Denied != true, s?.Reason ?? s?.EvaluationError);
     }

@@ -6,7 +6,7 @@ using EdgeScaler.Core.Hpa;
 using EdgeScaler.Core.Overrides;
 using EdgeScaler.Core.Thermal;
 using EdgeScaler.Core.Units;
-using k8s;
+using EdgeScaler.Kubernetes.Rest;
 using k8s.Models;
 
 /// <summary>A node's thermal state as an explain bundle gives it.</summary>
@@ -182,7 +182,7 @@ public static class ExplainBundle
         if (el.ValueKind != JsonValueKind.Object) throw new MappingException(path, "expected a JSON object");
         try
         {
-            return KubernetesJson.Deserialize<T>(el.GetRawText()) ?? throw new MappingException(path, "empty");
+            return KubeJson.Deserialize<T>(el) ?? throw new MappingException(path, "empty");
         }
         catch (JsonException e)
         {
