@@ -67,7 +67,7 @@ for (var i = 0; i < hpaCount; i++)
 }
 
 var metrics = new StaticClusterMetrics(usage);
-using var rest = new KubeRest(new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }), ownsClient: true);
+using var rest = new KubeRest(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" });
 var time = TimeProvider.System;
 var elector = new LeaseElector(rest, "kube-system", "bench", "bench", LeaseTimings.Default, time, NullLogger.Instance);
 var health = new ApiHealth(NullLogger<ApiHealth>.Instance, time);

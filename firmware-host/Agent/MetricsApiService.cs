@@ -54,7 +54,7 @@ public sealed class MetricsApiService(
         if (kubernetes.Configuration is not { } config)
             throw new InvalidOperationException($"requests cannot be authenticated ({kubernetes.Description}); " +
                 "give kubernetes.kubeconfig, or for local use only set metricsApi.allowAnonymous with listenAddress 127.0.0.1");
-        return await MetricsApiSecurity.DelegatingAsync(new KubernetesAuthApi(new EdgeScaler.Kubernetes.Rest.KubeRest(new k8s.Kubernetes(config), ownsClient: true)), options,
+        return await MetricsApiSecurity.DelegatingAsync(new KubernetesAuthApi(new EdgeScaler.Kubernetes.Rest.KubeRest(config)), options,
             loggers.CreateLogger("EdgeScaler.MetricsApi.Security"), time, cancellationToken);
     }
 

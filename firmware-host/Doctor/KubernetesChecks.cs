@@ -106,12 +106,12 @@ public static class KubernetesChecks
         {
             var version = await rest.GetJsonAsync("version", ct).ConfigureAwait(false);
             var git = version?["gitVersion"]?.GetValue<string>() ?? "unknown version";
-            return DoctorCheck.Pass("kubernetes", $"{rest.Client.BaseUri.ToString().TrimEnd('/')} answers ({git}; credentials from {source})");
+            return DoctorCheck.Pass("kubernetes", $"{rest.BaseUri.ToString().TrimEnd('/')} answers ({git}; credentials from {source})");
         }
         catch (KubeApiException e)
         {
             var what = (int)e.Status == 401 ? "rejected the credentials (401 Unauthorized)" : $"refused /version: {(int)e.Status} {e.Reason}: {e.ApiMessage}";
-            return DoctorCheck.Fail("kubernetes", $"{rest.Client.BaseUri.ToString().TrimEnd('/')} {what}",
+            return DoctorCheck.Fail("kubernetes", $"{rest.BaseUri.ToString().TrimEnd('/')} {what}",
                 $"renew the token or client certificate in {source} (k3s: copy /etc/rancher/k3s/k3s.yaml again, or recreate the agent's ServiceAccount token)");
         }
     }

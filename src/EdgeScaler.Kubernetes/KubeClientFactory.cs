@@ -44,7 +44,7 @@ public static class KubeClientFactory
     }
 
     public static KubeRest CreateRest(KubernetesOptions options, out string source) =>
-        new(new k8s.Kubernetes(BuildConfiguration(options, out source)), ownsClient: true);
+        new(BuildConfiguration(options, out source));
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
 }

@@ -43,7 +43,7 @@ internal sealed class MetricsApiHostedService(IServiceProvider services, Metrics
         else
         {
             var config = services.GetService<KubernetesClientConfiguration>() ?? KubernetesClientConfiguration.InClusterConfig();
-            security = await MetricsApiSecurity.DelegatingAsync(new KubernetesAuthApi(new KubeRest(new Kubernetes(config), ownsClient: true)), options,
+            security = await MetricsApiSecurity.DelegatingAsync(new KubernetesAuthApi(new KubeRest(config)), options,
                 loggers.CreateLogger("EdgeScaler.MetricsApi.Security"), time, cancellationToken);
         }
         var store = metrics as ClusterMetricsStore;

@@ -54,7 +54,7 @@ public sealed class ScalerRuntime
         try
         {
             Rest = KubeClientFactory.CreateRest(kubernetes, out var source);
-            log.LogInformation("Kubernetes API {Host} (from {Source})", Rest.Client.BaseUri, source);
+            log.LogInformation("Kubernetes API {Host} (from {Source})", Rest.BaseUri, source);
         }
         catch (Exception e) when (e is FileNotFoundException or IOException or k8s.Exceptions.KubeConfigException)
         {

@@ -124,7 +124,7 @@ public sealed class DoctorKubernetesStandInTests : IAsyncLifetime
     [Fact]
     public async Task StandIn_SlowApi_EachCheckGivesUpWithinItsBound()
     {
-        using var rest = new KubeRest(_api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(_api.CreateClientConfiguration());
         _api.ResponseDelay = TimeSpan.FromSeconds(5);
         var checks = await KubernetesChecks.RunAsync(rest, "test", new KubernetesOptions(), new ScalerOptions(), Now, TimeSpan.FromMilliseconds(300), default);
         var api = Find(checks, "kubernetes");

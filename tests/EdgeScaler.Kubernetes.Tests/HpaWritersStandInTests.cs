@@ -35,7 +35,7 @@ public sealed class HpaWritersStandInTests
     public async Task StandIn_StatusWriter_WritesOnlyWhenChanged_AndKeepsTransitionTimes()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         var hpa = await SeedHpa(api, rest);
         var writer = new HpaStatusWriter(rest);
         var t0 = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -56,7 +56,7 @@ public sealed class HpaWritersStandInTests
     public async Task StandIn_StatusWriter_StaleCopy_RetriesOnFreshRead()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         var hpa = await SeedHpa(api, rest);
         api.Mutate("autoscaling/v2", "horizontalpodautoscalers", "default", "web", h => h["metadata"]!["labels"] = new JsonObject { ["x"] = "y" });
         var writer = new HpaStatusWriter(rest);
@@ -70,7 +70,7 @@ public sealed class HpaWritersStandInTests
     public async Task StandIn_EventRecorder_CreatesThenCountsRepeats()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var recorder = new EventRecorder(rest, EventRecorder.HpaComponent, "node-a", clock, NullLogger<EventRecorder>.Instance);
         var involved = new V1ObjectReference { Kind = "HorizontalPodAutoscaler", ApiVersion = "autoscaling/v2", Name = "web", NamespaceProperty = "default", Uid = "u1" };
@@ -93,7 +93,7 @@ public sealed class HpaWritersStandInTests
     public async Task StandIn_HistoryStore_RoundTripsAndSkipsGarbageEntries()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         var logs = new CapturingLoggerFactory();
         var store = new HistoryStore(rest, "kube-system", "edgescaler-hpa-history", logs.CreateLogger<HistoryStore>());
         var t = DateTimeOffset.Parse("2026-01-01T00:00:00Z");

@@ -30,7 +30,7 @@ public sealed class InformerStandInTests
     public async Task StandIn_Informer_ListsThenFollowsTheWatch()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         api.Seed("autoscaling/v2", "horizontalpodautoscalers", Hpa("a", 3));
         var logs = new CapturingLoggerFactory();
         var health = new ApiHealth(logs.CreateLogger<ApiHealth>(), TimeProvider.System);
@@ -59,7 +59,7 @@ public sealed class InformerStandInTests
     public async Task StandIn_ApiGoesAwayAndComesBack_InformerRelistsAndSaysSoOnce()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         api.Seed("autoscaling/v2", "horizontalpodautoscalers", Hpa("a", 3));
         var logs = new CapturingLoggerFactory();
         var health = new ApiHealth(logs.CreateLogger<ApiHealth>(), TimeProvider.System);
@@ -90,7 +90,7 @@ public sealed class InformerStandInTests
     public async Task StandIn_WatchExpired410_InformerRelists()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         api.Seed("autoscaling/v2", "horizontalpodautoscalers", Hpa("a", 3));
         var health = new ApiHealth(NullLogger<ApiHealth>.Instance, TimeProvider.System);
         var informer = new Informer<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>(rest, KubePaths.Hpas(null), health, TimeProvider.System, NullLogger.Instance)

@@ -18,7 +18,7 @@ public sealed class LeaseElectorStandInTests
     public async Task StandIn_TwoAgents_OnlyOneHoldsTheLease_AndTheOtherTakesOverAfterExpiry()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         var clockA = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var clockB = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var a = Elector(rest, "node-a", clockA);
@@ -57,7 +57,7 @@ public sealed class LeaseElectorStandInTests
     public async Task StandIn_ConcurrentCandidates_NeverBothWin()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         for (var round = 0; round < 10; round++)
         {
             api.Remove("coordination.k8s.io/v1", "leases", "kube-system", "edgescaler-scaler");
@@ -71,7 +71,7 @@ public sealed class LeaseElectorStandInTests
     public async Task StandIn_ApiGone_LeaderStopsHoldingWithinTheRenewDeadline()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var leader = Elector(rest, "node-a", clock);
         Assert.True(await leader.TryAcquireOrRenewAsync(default));
@@ -92,7 +92,7 @@ public sealed class LeaseElectorStandInTests
     public async Task StandIn_Release_LetsTheSuccessorTakeOverAtOnce()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var a = Elector(rest, "node-a", clock);
         var b = Elector(rest, "node-b", clock);

@@ -127,7 +127,7 @@ public sealed class OverrideJournalTests : IDisposable
         var journal = new OverrideJournal(Path.Combine(_dir, "overrides.json"), logs.CreateLogger<OverrideJournal>());
         var active = new ActiveOverride(7, T.AddMinutes(30), OverrideSource.Mqtt, T, Force: true, By: "ha-dashboard");
         journal.Add(PendingAnnotations.For(new HpaRef("shop", "web"), active, T, OverrideSource.Mqtt));
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         var sink = new JournaledOverrideSink(rest, journal, new FakeTimeProvider(T), logs.CreateLogger<JournaledOverrideSink>());
 
         Assert.Equal(1, await sink.FlushAsync(default));

@@ -25,7 +25,7 @@ public sealed class ScaleClientStandInTests
     public async Task StandIn_ScaleOfWorkloads_ReadsSelectorAndUpdatesReplicas(string kind, string resource)
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         api.Seed("apps/v1", resource, Workload("web", 2));
         var scales = new ScaleClient(rest);
 
@@ -43,7 +43,7 @@ public sealed class ScaleClientStandInTests
     public async Task StandIn_ScaleUpdateAfterSomeoneElseWrote_Is409Conflict_AndChangesNothing()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         api.Seed("apps/v1", "deployments", Workload("web", 2));
         var scales = new ScaleClient(rest);
         var path = await scales.ScalePathAsync("default", "apps/v1", "Deployment", "web", default);
@@ -61,7 +61,7 @@ public sealed class ScaleClientStandInTests
         await using var api = await KubeApiStandIn.StartAsync();
         api.RegisterResource(new KubeResourceType("argoproj.io", "v1alpha1", "rollouts", "Rollout", true, HasStatus: true, HasScale: true));
         api.Seed("argoproj.io/v1alpha1", "rollouts", Workload("canary", 3));
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         var scales = new ScaleClient(rest);
 
         var path = await scales.ScalePathAsync("default", "argoproj.io/v1alpha1", "Rollout", "canary", default);
@@ -73,7 +73,7 @@ public sealed class ScaleClientStandInTests
     public async Task StandIn_MissingTargetOrUnknownKind_IsNotFoundNotACrash()
     {
         await using var api = await KubeApiStandIn.StartAsync();
-        using var rest = new KubeRest(api.CreateClient(), ownsClient: true);
+        using var rest = new KubeRest(api.CreateClientConfiguration());
         var scales = new ScaleClient(rest);
 
         var path = await scales.ScalePathAsync("default", "apps/v1", "Deployment", "ghost", default);

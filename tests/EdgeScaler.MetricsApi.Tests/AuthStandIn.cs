@@ -57,7 +57,7 @@ public sealed class AuthStandIn : IAsyncDisposable
             },
         });
 
-    public Security.KubernetesAuthApi AuthApi() => new(new EdgeScaler.Kubernetes.Rest.KubeRest(Api.CreateClient(), ownsClient: true));
+    public Security.KubernetesAuthApi AuthApi() => new(new EdgeScaler.Kubernetes.Rest.KubeRest(Api.CreateClientConfiguration()));
 
     private async Task TokenReviewAsync(HttpContext ctx)
     {

@@ -135,7 +135,7 @@ public sealed class ScalerAgent : IAsyncDisposable
     internal ScalerAgent(ScalerStandInHarness h, string identity, IClusterThermal thermal, ScalerOptions options)
     {
         _h = h;
-        Rest = new KubeRest(h.Api.CreateClient(), ownsClient: true);
+        Rest = new KubeRest(h.Api.CreateClientConfiguration());
         Health = new ApiHealth(h.Logs.CreateLogger<ApiHealth>(), h.Clock);
         var le = options.LeaderElection;
         Elector = new LeaseElector(Rest, le.LeaseNamespace, le.LeaseName, identity, le.Timings, h.Clock, h.Logs.CreateLogger("lease"));

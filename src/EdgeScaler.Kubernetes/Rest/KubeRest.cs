@@ -9,28 +9,21 @@ using System.Text.Json.Nodes;
 using k8s;
 
 /// <summary>
-/// Plain REST calls through a KubernetesClient's authenticated HttpClient, with our source-generated
-/// (AOT-safe) <see cref="KubeJson"/> models. Used instead of the generated operations where we need control the
-/// generated code does not give: streaming watches (KubernetesClient.Aot has no Watcher), any kind's /scale
-/// by REST mapping, and errors split into "API said no" and "API unreachable".
+/// Plain REST calls over an authenticated <see cref="KubeHttp"/> connection, with our source-generated (AOT-safe)
+/// <see cref="KubeJson"/> models. Used instead of KubernetesClient's generated operations: we need streaming watches
+/// (KubernetesClient.Aot has no Watcher), any kind's /scale by REST mapping, errors split into "API said no" and
+/// "API unreachable", and a binary without every API operation in it.
 /// </summary>
 public sealed class KubeRest : IDisposable
 {
     public const string MergePatch = "application/merge-patch+json";
 
-    private readonly k8s.Kubernetes _client;
-    private readonly Uri _base;
-    private readonly bool _ownsClient;
+    private readonly KubeHttp _http;
 
-    public KubeRest(k8s.Kubernetes client, bool ownsClient = false)
-    {
-        _client = client;
-        _ownsClient = ownsClient;
-        var b = client.BaseUri.ToString();
-        _base = new Uri(b.EndsWith('/') ? b : b + "/");
-    }
+    public KubeRest(KubernetesClientConfiguration config) => _http = KubeHttp.Create(config);
 
-    public k8s.Kubernetes Client => _client;
+    /// <summary>The API server's address, ending in '/'.</summary>
+    public Uri BaseUri => _http.BaseUri;
 
     /// <summary>GET a typed object; null on 404.</summary>
     public async Task<T?> GetOrNullAsync<T>(string path, CancellationToken ct) where T : class
@@ -124,7 +117,7 @@ public sealed class KubeRest : IDisposable
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body, string? contentType, CancellationToken ct, bool streaming = false)
     {
-        using var request = new HttpRequestMessage(method, new Uri(_base, path.TrimStart('/')));
+        using var request = new HttpRequestMessage(method, new Uri(_http.BaseUri, path.TrimStart('/')));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
         {
@@ -134,8 +127,8 @@ public sealed class KubeRest : IDisposable
         HttpResponseMessage response;
         try
         {
-            if (_client.Credentials is { } credentials) await credentials.ProcessHttpRequestAsync(request, ct).ConfigureAwait(false);
-            response = await _client.HttpClient.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            if (_http.Credentials is { } credentials) await credentials.ProcessHttpRequestAsync(request, ct).ConfigureAwait(false);
+            response = await _http.Client.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
@@ -172,10 +165,7 @@ public sealed class KubeRest : IDisposable
         return KubeJson.Deserialize<T>(stream);
     }
 
-    public void Dispose()
-    {
-        if (_ownsClient) _client.Dispose();
-    }
+    public void Dispose() => _http.Dispose();
 }
 
 public enum WatchEventType { Added, Modified, Deleted, Bookmark }

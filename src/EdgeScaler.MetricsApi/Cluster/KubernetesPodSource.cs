@@ -3,28 +3,25 @@ namespace EdgeScaler.MetricsApi.Cluster;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using EdgeScaler.Kubernetes.Rest;
 using k8s;
 
 /// <summary>
-/// <see cref="IPodSource"/> over the Kubernetes REST API, reusing a KubernetesClient's transport and credentials
-/// (TLS, token refresh) but reading JSON directly: a list with <c>fieldSelector=spec.nodeName=…</c>, then a
+/// <see cref="IPodSource"/> over the Kubernetes REST API, reading JSON directly: a list with <c>fieldSelector=spec.nodeName=…</c>, then a
 /// streamed watch (one event per line) with bookmarks, so the pod map stays fresh without relisting.
 /// </summary>
 public sealed class KubernetesPodSource : IPodSource, IDisposable
 {
-    private readonly Kubernetes _client;
-    private readonly HttpMessageInvoker _http;
+    private readonly KubeHttp _http;
+    private readonly HttpMessageInvoker _transport;
     private readonly TimeSpan _watchTimeout;
 
-    /// <param name="config">Cluster connection (in-cluster or kubeconfig); its TLS and credential setup is reused as is.</param>
+    /// <param name="config">Cluster connection (in-cluster or kubeconfig): its TLS and credentials.</param>
     public KubernetesPodSource(KubernetesClientConfiguration config, TimeSpan? watchTimeout = null)
     {
-        HttpMessageHandler? transport = null;
-        var previousSetup = config.FirstMessageHandlerSetup;
-        config.FirstMessageHandlerSetup = h => { transport = h; previousSetup?.Invoke(h); };
-        _client = new Kubernetes(config);
-        config.FirstMessageHandlerSetup = previousSetup;
-        _http = new HttpMessageInvoker(transport ?? throw new InvalidOperationException("KubernetesClient did not expose its transport"), disposeHandler: false);
+        _http = KubeHttp.Create(config);
+        // Straight to the transport: a watch stays open for minutes, past any request timeout.
+        _transport = new HttpMessageInvoker(_http.Transport, disposeHandler: false);
         _watchTimeout = watchTimeout ?? TimeSpan.FromMinutes(5);
     }
 
@@ -112,11 +109,10 @@ public sealed class KubernetesPodSource : IPodSource, IDisposable
 
     private async Task<HttpResponseMessage> SendAsync(string relative, CancellationToken cancellationToken)
     {
-        var baseUri = _client.BaseUri.ToString().TrimEnd('/') + "/";
-        using var req = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri + relative));
+        using var req = new HttpRequestMessage(HttpMethod.Get, new Uri(_http.BaseUri, relative));
         req.Headers.Accept.ParseAdd("application/json");
-        if (_client.Credentials is { } credentials) await credentials.ProcessHttpRequestAsync(req, cancellationToken);
-        var res = await _http.SendAsync(req, cancellationToken);
+        if (_http.Credentials is { } credentials) await credentials.ProcessHttpRequestAsync(req, cancellationToken);
+        var res = await _transport.SendAsync(req, cancellationToken);
         if (res.StatusCode == HttpStatusCode.Gone) { res.Dispose(); throw new ResourceVersionExpiredException("410 Gone"); }
         if (!res.IsSuccessStatusCode)
         {
@@ -129,7 +125,7 @@ public sealed class KubernetesPodSource : IPodSource, IDisposable
 
     public void Dispose()
     {
+        _transport.Dispose();
         _http.Dispose();
-        _client.Dispose();
     }
 }
