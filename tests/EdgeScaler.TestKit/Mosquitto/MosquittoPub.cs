@@ -23,9 +23,7 @@ public static class MosquittoPub
     public static async Task<Result> TryPublishAsync(int port, string topic, string? message = null, MqttLogin? login = null,
         string? responseTopic = null, string? correlation = null, string? file = null, bool retain = false)
     {
-        // An own client id: the embedded MQTTnet broker refuses the empty one (CONNACK 133) rather than assigning one.
-        var args = new List<string> { "-h", "127.0.0.1", "-p", port.ToString(), "-V", "mqttv5", "-q", "1", "-t", topic, "-d",
-            "-i", "pub-" + Guid.NewGuid().ToString("N")[..12] };
+        var args = new List<string> { "-h", "127.0.0.1", "-p", port.ToString(), "-V", "mqttv5", "-q", "1", "-t", topic, "-d" };
         if (login is not null) args.AddRange(["-u", login.User, "-P", login.Password]);
         if (file is not null) args.AddRange(["-f", file]);
         else if (message is null) args.Add("-n");
