@@ -26,6 +26,9 @@ public sealed class TcpProxy : IAsyncDisposable
 
     public long BytesToBroker => Interlocked.Read(ref _bytesToBroker);
 
+    /// <summary>While true, bytes from the agent are swallowed (a one-way outage): e.g. a PUBACK the broker never gets.</summary>
+    public volatile bool DropToBroker;
+
     private long _bytesToBroker;
 
     public void CutAll()
@@ -70,6 +73,7 @@ public sealed class TcpProxy : IAsyncDisposable
             {
                 var n = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
                 if (n == 0) break;
+                if (toBroker && DropToBroker) continue;
                 if (toBroker) Interlocked.Add(ref _bytesToBroker, n);
                 await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, _stop.Token);
             }
