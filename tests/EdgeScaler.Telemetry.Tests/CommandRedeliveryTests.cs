@@ -7,6 +7,7 @@ using EdgeScaler.Core.Overrides;
 using EdgeScaler.Core.Scaling;
 using EdgeScaler.Telemetry.Commands;
 using EdgeScaler.Telemetry.Payloads;
+using EdgeScaler.TestKit;
 using EdgeScaler.Telemetry.Tests.Infrastructure;
 
 /// <summary>
@@ -33,10 +34,10 @@ public sealed class CommandRedeliveryTests
     public async Task A_command_mosquitto_redelivers_with_DUP_after_a_lost_PUBACK_is_applied_once()
     {
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        await using var proxy = new TcpProxy(broker.Port);
-        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability");
-        await using var events = await MosquittoSub.StartAsync(broker, "edgescaler/test/events");
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var proxy = new TcpRelay(broker.Port);
+        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability", TelemetryBroker.Viewer);
+        await using var events = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", TelemetryBroker.Viewer);
         var sink = new InMemoryOverrideSink();
         var logger = new ListLogger();
         await using var agent = Samples.Agent(Samples.Options($"mqtt://127.0.0.1:{proxy.Port}", dir.Sub("journal"), dir.Path), sink: sink, logger: logger);
@@ -44,17 +45,16 @@ public sealed class CommandRedeliveryTests
         await availability.WaitForAsync(m => m.Payload == "online", "agent online");
 
         // The agent gets the command and applies it, but its PUBACK is lost with the connection.
-        proxy.DropToBroker = true;
-        var pub = await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":3,"for":"30m"}""");
-        Assert.Equal(0, pub.ExitCode);
+        proxy.DropUp = true;
+        await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":3,"for":"30m"}""", TelemetryBroker.Operator);
         await WaitUntil(() => sink.Requests.Count == 1, "the command to be applied");
-        proxy.DropToBroker = false;
+        proxy.DropUp = false;
         proxy.CutAll();
 
         // mosquitto sends it again from the agent's persistent session, DUP set, same packet id.
         await WaitUntil(() => broker.ReadLog().Contains("Sending PUBLISH to edgescaler-test-pi-1 (d1, q1"), "mosquitto to redeliver the command with DUP");
         // Commands are handled in order: once a later one is applied, the redelivered one has been handled.
-        Assert.Equal(0, (await MosquittoPub.PublishAsync(broker, "edgescaler/test/scaler/shop/api/set", """{"replicas":2}""")).ExitCode);
+        await MosquittoPub.PublishAsync(broker, "edgescaler/test/scaler/shop/api/set", """{"replicas":2}""", TelemetryBroker.Operator);
         await WaitUntil(() => sink.Requests.Any(r => r.Hpa.Name == "api"), "the later command");
 
         Assert.Single(sink.Requests, r => r.Hpa == Web);
@@ -68,20 +68,20 @@ public sealed class CommandRedeliveryTests
     public async Task The_same_request_twice_is_answered_twice_with_the_first_answer_and_applied_once_while_a_new_request_extends_the_pin()
     {
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        await using var replies = await MosquittoSub.StartAsync(broker, "replies/#");
-        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability");
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var replies = await MosquittoSub.StartAsync(broker, "replies/#", TelemetryBroker.Viewer);
+        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability", TelemetryBroker.Viewer);
         var sink = new InMemoryOverrideSink();
-        await using var agent = Samples.Agent(Samples.Options(broker.PlainUri, dir.Sub("journal"), dir.Path), sink: sink);
+        await using var agent = Samples.Agent(Samples.Options(broker.Uri, dir.Sub("journal"), dir.Path), sink: sink);
         await agent.StartAsync();
         await availability.WaitForAsync(m => m.Payload == "online", "agent online");
 
         // The same PUBLISH twice (what a publisher's QoS 1 retry repeats): same payload, response topic and correlation data.
         const string Pin = """{"replicas":3,"for":"30m"}""";
-        await MosquittoPub.PublishAsync(broker, WebSet, Pin, responseTopic: "replies/op", correlation: "req-7");
+        await MosquittoPub.PublishAsync(broker, WebSet, Pin, responseTopic: "replies/op", correlation: "req-7", login: TelemetryBroker.Operator);
         await replies.WaitForAsync(m => m.Correlation == "req-7", "the first answer");
         await Task.Delay(1100); // so an applied-again pin would end a second later
-        await MosquittoPub.PublishAsync(broker, WebSet, Pin, responseTopic: "replies/op", correlation: "req-7");
+        await MosquittoPub.PublishAsync(broker, WebSet, Pin, responseTopic: "replies/op", correlation: "req-7", login: TelemetryBroker.Operator);
         var answers = await replies.WaitUntilAsync(ms => ms.Count(m => m.Correlation == "req-7") == 2, "the second answer");
         var twice = answers.Where(m => m.Correlation == "req-7").ToList();
         Assert.Equal(twice[0].Payload, twice[1].Payload); // same `until`: the timer did not restart
@@ -89,19 +89,19 @@ public sealed class CommandRedeliveryTests
         Assert.Equal(1, agent.Stats.CommandsRedelivered);
 
         // A new request for the same thing (new correlation data) is applied: resending on purpose extends the pin.
-        await MosquittoPub.PublishAsync(broker, WebSet, Pin, responseTopic: "replies/op", correlation: "req-8");
+        await MosquittoPub.PublishAsync(broker, WebSet, Pin, responseTopic: "replies/op", correlation: "req-8", login: TelemetryBroker.Operator);
         var extended = await replies.WaitForAsync(m => m.Correlation == "req-8", "the answer to the new request");
         Assert.Equal(2, sink.Requests.Count);
         Assert.True(Until(extended) > Until(twice[0]), $"{extended.Payload} should end later than {twice[0].Payload}");
 
         // Without correlation data and without DUP, a repeat cannot be told from a deliberate resend: applied again.
-        await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":4}""");
-        await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":4}""");
+        await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":4}""", TelemetryBroker.Operator);
+        await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":4}""", TelemetryBroker.Operator);
         await WaitUntil(() => sink.Requests.Count == 4, "both plain commands");
         Assert.Equal(1, agent.Stats.CommandsRedelivered);
     }
 
-    private static DateTimeOffset Until(Received m) => JsonDocument.Parse(m.Payload).RootElement.GetProperty("until").GetDateTimeOffset();
+    private static DateTimeOffset Until(ReceivedMessage m) => JsonDocument.Parse(m.Payload).RootElement.GetProperty("until").GetDateTimeOffset();
 }
 
 public sealed class RecentCommandsTests
