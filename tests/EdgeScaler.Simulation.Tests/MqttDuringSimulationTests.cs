@@ -98,7 +98,7 @@ public partial class MqttDuringSimulationTests
             var output = new ConcurrentWriter();
             var withMqtt = new SimulationOptions { Duration = TimeSpan.FromMinutes(40), OutDir = dirs[0], NoCompare = true, Mqtt = broker.Uri };
             Assert.Equal(0, await new SimulationHost(withMqtt, RealParts.Create(), output, new ConcurrentWriter(), false).RunAsync(CancellationToken.None));
-            Assert.Contains($"MQTT: {broker.Uri}  (mosquitto_sub -h 127.0.0.1 -p {broker.Port} -i sim-watch -t 'edgescaler/sim/#' -v)", output.Text);
+            Assert.Contains($"MQTT: {broker.Uri}  (mosquitto_sub -h 127.0.0.1 -p {broker.Port} -t 'edgescaler/sim/#' -v)", output.Text);
 
             var withoutMqtt = new SimulationOptions { Duration = TimeSpan.FromMinutes(40), OutDir = dirs[1], NoCompare = true, NoMqtt = true };
             var quiet = new ConcurrentWriter();

@@ -149,4 +149,44 @@ public sealed class DeliveryTests
         Assert.Equal("shop/api", JsonDocument.Parse(all[10].Payload).RootElement.GetProperty("hpa").GetString());
         Assert.Equal(0, second.Stats.EventsDropped);
     }
+
+    /// <summary>The MQTT 5 user property <paramref name="name"/> as mosquitto_sub printed it.</summary>
+    private static string Property(Received m, string name) =>
+        Assert.Single(m.UserProperties.Split(' ', StringSplitOptions.RemoveEmptyEntries), p => p.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..];
+
+    [Fact]
+    public async Task A_deleted_journal_starts_seq_again_under_a_new_epoch_so_node_epoch_seq_stays_unique()
+    {
+        using var dir = new TempDir();
+        var journal = dir.Sub("journal");
+        await using var broker = await Mosquitto.StartAsync();
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", clientId: "epoch-watcher", qos: 2);
+
+        await using (var first = Samples.Agent(Samples.Options(broker.PlainUri, journal, dir.Path)))
+        {
+            await first.StartAsync();
+            for (var i = 1; i <= 3; i++) first.PublishDecision(Samples.Decision("default", "web", i, i + 1));
+            await sub.WaitUntilAsync(ms => ms.Count >= 3, "events 1-3 from the first agent");
+            await WaitUntil(() => first.Stats.EventsPending == 0, "first agent's journal drained");
+        }
+        Directory.Delete(journal, recursive: true); // an operator wipes /var/lib/edgescaler/mqtt
+
+        await using var second = Samples.Agent(Samples.Options(broker.PlainUri, journal, dir.Path));
+        await second.StartAsync();
+        for (var i = 1; i <= 2; i++) second.PublishDecision(Samples.Decision("shop", "api", i, i + 1));
+        await sub.WaitUntilAsync(ms => ms.Count >= 5, "events from the restarted agent");
+        var all = sub.Messages;
+
+        string Epoch(Received m) => JsonDocument.Parse(m.Payload).RootElement.GetProperty("epoch").GetString()!;
+        Assert.Equal([1L, 2, 3, 1, 2], all.Select(Seq));
+        Assert.All(all, m => DocumentedSchema.AssertMatches("event-scale", m.Payload));
+        Assert.All(all, m => Assert.Equal(Epoch(m), Property(m, "epoch")));
+        Assert.All(all, m => Assert.Matches("^[0-9a-f]{16}$", Epoch(m)));
+        Assert.Single(all.Take(3).Select(Epoch).Distinct());
+        Assert.Single(all.Skip(3).Select(Epoch).Distinct());
+        Assert.NotEqual(Epoch(all[0]), Epoch(all[3]));
+        // (node, seq) repeats across the wipe; (node, epoch, seq) names each event once.
+        Assert.Equal(3, all.Select(m => (Property(m, "node"), Property(m, "seq"))).Distinct().Count());
+        Assert.Equal(5, all.Select(m => (Property(m, "node"), Property(m, "epoch"), Property(m, "seq"))).Distinct().Count());
+    }
 }
