@@ -25,6 +25,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 if (chosen.Count == 0) chosen.AddRange(Scenarios.All.Keys);
+Directory.CreateDirectory(outDir);
 
 var json = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 var disagreements = 0;

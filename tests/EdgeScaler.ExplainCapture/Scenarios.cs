@@ -1,6 +1,5 @@
 namespace EdgeScaler.ExplainCapture;
 
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using EdgeScaler.Host.Tests;
 using EdgeScaler.TestKit;
@@ -98,8 +97,9 @@ internal static class Scenarios
     {
         await using var rig = await AgentRig.StartAsync(RepoPaths.Of("boards/rpi-4b/fixture"), options);
         rig.SetTemperature(celsius);
-        var (port, lines) = await rig.StartMosquittoAsync("edgescaler/#"); // the node's thermal state: no kubectl object has it
-        using var agent = new EdgescalerProcess(rig.RunArguments(rig.MqttConfig(port)), AgentRig.AgentEnvironment);
+        await using var broker = await MosquittoBroker.StartAsync(); // the node's thermal state: no kubectl object has it
+        await using var lines = await MosquittoSub.StartAsync(broker, "edgescaler/#");
+        using var agent = new EdgescalerProcess(rig.RunArguments(rig.MqttConfig(broker)), AgentRig.AgentEnvironment);
         var metricsApi = await AgentRig.MetricsAddressAsync(() => agent.Output, () => agent.WaitForExit(TimeSpan.Zero) is not null, Timeout);
         var session = new Session(rig, agent, metricsApi, lines);
         var capture = await drive(session);
@@ -120,7 +120,7 @@ internal static class Scenarios
         }
     }
 
-    internal sealed record Session(AgentRig Rig, EdgescalerProcess Agent, Uri MetricsApi, ConcurrentQueue<string> Mqtt)
+    internal sealed record Session(AgentRig Rig, EdgescalerProcess Agent, Uri MetricsApi, MosquittoSub Mqtt)
     {
         public int? StatusDesired() => Rig.Hpa()["status"]?["desiredReplicas"]?.GetValue<int>();
 

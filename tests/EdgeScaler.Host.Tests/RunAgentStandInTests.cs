@@ -96,30 +96,33 @@ public sealed class RunAgentStandInTests : IAsyncLifetime
     public async Task Hot_node_publishes_its_thermal_state_and_the_held_decision_to_a_real_mosquitto()
     {
         SetTemperature(82.0);
-        var (port, topics) = await _rig.StartMosquittoAsync("edgescaler/#");
-        using var agent = StartAgent(mqtt: _rig.MqttConfig(port));
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/#");
+        using var agent = StartAgent(mqtt: new JsonObject { ["brokerUri"] = broker.Uri, ["interval"] = "1s", ["journalPath"] = Path.Combine(_rig.Dir, "mqtt") });
         using var load = BurnCpu(coresPerContainer: 0.2);
 
-        string? Line(string topic, string contains) => topics.FirstOrDefault(l => l.StartsWith(topic + " ", StringComparison.Ordinal) && l.Contains(contains, StringComparison.Ordinal));
-        await WaitUntil(agent, () => Line("edgescaler/default/pi-a/state", "\"thermal\":\"hot\"") is not null
-                                  && Line("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"") is not null,
+        string? Payload(string topic, string contains) =>
+            sub.Messages.FirstOrDefault(m => m.Topic == topic && m.Payload.Contains(contains, StringComparison.Ordinal))?.Payload;
+        await WaitUntil(agent, () => Payload("edgescaler/default/pi-a/state", "\"thermal\":\"hot\"") is not null
+                                  && Payload("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"") is not null,
             "node state says hot and the HPA state says thermal-hold");
         // From the second sample on, node state carries the node's rate from the cluster view.
-        await WaitUntil(agent, () => Line("edgescaler/default/pi-a/state", "\"cpu_m\":") is not null, "node state with the node's CPU");
-        var held = JsonNode.Parse(Line("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"")!.Split(' ', 2)[1])!;
+        await WaitUntil(agent, () => Payload("edgescaler/default/pi-a/state", "\"cpu_m\":") is not null, "node state with the node's CPU");
+        var held = JsonNode.Parse(Payload("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"")!)!;
         Assert.Equal(1, held["desired"]!.GetValue<int>());
         Assert.True(held["recommended"]!.GetValue<int>() > 1, held.ToJsonString());
-        Assert.Equal("online", topics.Where(l => l.StartsWith("edgescaler/default/pi-a/availability ", StringComparison.Ordinal)).Select(l => l.Split(' ', 2)[1]).LastOrDefault());
+        Assert.Equal("online", sub.Messages.Where(m => m.Topic == "edgescaler/default/pi-a/availability").Select(m => m.Payload).LastOrDefault());
     }
 
     [Fact]
     public async Task InProcess_agent_virtual_panel_up_press_pins_replicas_through_the_API_standin_and_reports_it_to_mosquitto()
     {
         SetTemperature(48.0);
-        var (port, lines) = await _rig.StartMosquittoAsync("edgescaler/default/events");
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/default/events");
 
         var config = Configuration.ConfigLoader.Load(_rig.WriteConfig(
-            new JsonObject { ["brokerUri"] = $"mqtt://127.0.0.1:{port}", ["journalPath"] = Path.Combine(_rig.Dir, "mqtt") },
+            new JsonObject { ["brokerUri"] = broker.Uri, ["journalPath"] = Path.Combine(_rig.Dir, "mqtt") },
             new JsonObject { ["enabled"] = true, ["targets"] = new JsonArray("shop/web"), ["debounce"] = "5ms" }));
         Assert.True(config.IsValid, string.Join("; ", config.Problems));
         // The board profile's wiring (rpi-4b: chip "pinctrl-bcm2711", 58 lines; up = line 5) on a virtual chip of that shape.
@@ -149,7 +152,7 @@ public sealed class RunAgentStandInTests : IAsyncLifetime
             await WaitUntil(null, () => (string?)Hpa()["metadata"]?["annotations"]?["edgescaler.io/override-replicas"] == "2", "the override annotation");
             Assert.Equal("panel", (string?)Hpa()["metadata"]!["annotations"]!["edgescaler.io/override-source"]);
             await WaitUntil(null, () => Replicas() == 2, "the Deployment pinned at 2");
-            await WaitUntil(null, () => lines.Any(l => l.Contains("\"override\"", StringComparison.Ordinal) && l.Contains("panel", StringComparison.Ordinal)),
+            await WaitUntil(null, () => sub.Messages.Any(m => m.Payload.Contains("\"override\"", StringComparison.Ordinal) && m.Payload.Contains("panel", StringComparison.Ordinal)),
                 "an override event from the panel on MQTT");
         }
         finally

@@ -1,38 +1,21 @@
 namespace EdgeScaler.TestKit;
 
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-/// <summary>The rig's real outside parts: mosquitto + mosquitto_sub, and kubectl capturing an explain bundle.</summary>
+/// <summary>The rig's real outside parts: the agent's MQTT settings, and kubectl capturing an explain bundle.</summary>
 public sealed partial class AgentRig
 {
-    /// <summary>
-    /// A real mosquitto on a free loopback port (stopped with the rig) and a real `mosquitto_sub -v` on
-    /// <paramref name="topic"/>; returns the port and the "topic payload" lines it prints.
-    /// </summary>
-    public async Task<(int Port, ConcurrentQueue<string> Lines)> StartMosquittoAsync(string topic)
+    /// <summary>The agent's MQTT config for a real broker (<see cref="MosquittoBroker"/>).</summary>
+    public JsonObject MqttConfig(MosquittoBroker broker, string interval = "1s") => new()
     {
-        var port = FreePort();
-        var conf = Path.Combine(Dir, "mosquitto.conf");
-        File.WriteAllText(conf, string.Create(CultureInfo.InvariantCulture, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"));
-        _owned.Add(Started(new ProcessStartInfo("mosquitto", ["-c", conf])));
-        await Task.Delay(500); // mosquitto binds its port in a few ms; the agent reconnects with backoff anyway
-        var lines = new ConcurrentQueue<string>();
-        _owned.Add(Started(new ProcessStartInfo("mosquitto_sub", ["-h", "127.0.0.1", "-p", $"{port}", "-t", topic, "-v"]), lines.Enqueue));
-        return (port, lines);
-    }
-
-    /// <summary>The agent's MQTT config for a broker from <see cref="StartMosquittoAsync"/>.</summary>
-    public JsonObject MqttConfig(int port, string interval = "1s") => new()
-    {
-        ["brokerUri"] = $"mqtt://127.0.0.1:{port}", ["interval"] = interval, ["journalPath"] = Path.Combine(Dir, "mqtt"),
+        ["brokerUri"] = broker.Uri, ["interval"] = interval, ["journalPath"] = Path.Combine(Dir, "mqtt"),
     };
 
-    /// <summary>The payload of the last line on <paramref name="topic"/> that contains <paramref name="contains"/>.</summary>
-    public static string? LastPayload(IEnumerable<string> lines, string topic, string contains = "") =>
-        lines.LastOrDefault(l => l.StartsWith(topic + " ", StringComparison.Ordinal) && l.Contains(contains, StringComparison.Ordinal))?.Split(' ', 2)[1];
+    /// <summary>The payload of the last message on <paramref name="topic"/> that contains <paramref name="contains"/>.</summary>
+    public static string? LastPayload(MosquittoSub sub, string topic, string contains = "") =>
+        sub.Messages.LastOrDefault(m => m.Topic == topic && m.Payload.Contains(contains, StringComparison.Ordinal))?.Payload;
 
     /// <summary>
     /// An explain bundle's "nodes" entry from the agent's MQTT node state (edgescaler/CLUSTER/NODE/state): the thermal
@@ -102,25 +85,5 @@ public sealed partial class AgentRig
         bundle["now"] = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1)
             .ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         return bundle;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    /// <summary>A helper process (broker, subscriber) killed on dispose; its stdout lines go to <paramref name="onLine"/>.</summary>
-    public static IDisposable Started(ProcessStartInfo start, Action<string>? onLine = null)
-    {
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        var p = Process.Start(start)!;
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) onLine?.Invoke(e.Data); };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return new Stopper(() => { try { p.Kill(); p.WaitForExit(5000); } catch (InvalidOperationException) { } p.Dispose(); });
     }
 }

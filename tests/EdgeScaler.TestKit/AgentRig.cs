@@ -21,7 +21,7 @@ public sealed class AgentRigOptions
 /// Everything around a real `edgescaler run` except the process itself: a copy of the rpi-4b fixture tree (pod cgroup
 /// slices whose CPU counters <see cref="BurnCpu"/> advances, the thermal zone <see cref="SetTemperature"/> writes),
 /// the Kubernetes API stand-in seeded with a node, the pods, a Deployment and an autoscaling/v2 HPA, the agent's
-/// config file, a real mosquitto when asked, and bundle capture with the real kubectl as docs/explain.md says.
+/// config file, and bundle capture with the real kubectl as docs/explain.md says.
 /// Shared by the run tests and the explain bundle capture tool, so the captured bundles come from the tested setup.
 /// </summary>
 public sealed partial class AgentRig : IAsyncDisposable
@@ -34,7 +34,6 @@ public sealed partial class AgentRig : IAsyncDisposable
 
     private readonly AgentRigOptions _options;
     private readonly List<RigPod> _pods = [];
-    private readonly List<IDisposable> _owned = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _follower = Task.CompletedTask;
     private double _coresPerContainer; // read by the burn loop, written by BurnCpu: Volatile on both sides
@@ -76,7 +75,6 @@ public sealed partial class AgentRig : IAsyncDisposable
         _stop.Cancel();
         await _follower;
         if (_burner is not null) await _burner;
-        for (var i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
         await Api.DisposeAsync();
         try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
     }
