@@ -36,6 +36,7 @@ using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 
 /// <summary>Options for <see cref="KubeApiStandIn"/>.</summary>
@@ -46,6 +47,10 @@ public sealed class KubeApiStandInOptions
 
     /// <summary>When set, every request must carry "Authorization: Bearer &lt;token&gt;" or gets 401 Unauthorized.</summary>
     public string? RequiredBearerToken { get; set; }
+
+    /// <summary>When set (with <see cref="UseTls"/>), every request must present a client certificate issued by this CA,
+    /// as kube-apiserver's --client-ca-file authenticates k3s's kubeconfig users, or gets 401 Unauthorized.</summary>
+    public X509Certificate2? ClientCertificateAuthority { get; set; }
 
     /// <summary>When true (default), writing spec.replicas of a scalable workload also sets status.replicas, like the
     /// workload controllers would once pods exist. Turn off to drive status by hand.</summary>
@@ -182,16 +187,20 @@ public sealed partial class KubeApiStandIn : IAsyncDisposable
         return config;
     }
 
-    /// <summary>Writes a kubeconfig for this stand-in (context "standin", namespace "default").</summary>
-    public string WriteKubeconfig(string path, string? token = null)
+    /// <summary>Writes a kubeconfig for this stand-in (context "standin", namespace "default"): the user is a bearer token,
+    /// or a client certificate and key (PEM) when given, as k3s writes its admin kubeconfig.</summary>
+    public string WriteKubeconfig(string path, string? token = null, (string CertificatePem, string KeyPem)? clientCertificate = null)
     {
         token ??= _options.RequiredBearerToken ?? "standin-token";
         var cluster = _certificate is null
             ? $"    server: {BaseUrl}\n"
-            : $"    server: {BaseUrl}\n    certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(_certificate.ExportCertificatePem()))}\n";
+            : $"    server: {BaseUrl}\n    certificate-authority-data: {Base64(_certificate.ExportCertificatePem())}\n";
+        var user = clientCertificate is { } c
+            ? $"    client-certificate-data: {Base64(c.CertificatePem)}\n    client-key-data: {Base64(c.KeyPem)}\n"
+            : "    token: " + token + "\n";
         var yaml =
             "apiVersion: v1\nkind: Config\nclusters:\n- name: standin\n  cluster:\n" + cluster +
-            "users:\n- name: standin\n  user:\n    token: " + token + "\n" +
+            "users:\n- name: standin\n  user:\n" + user +
             "contexts:\n- name: standin\n  context:\n    cluster: standin\n    user: standin\n    namespace: default\n" +
             "current-context: standin\n";
         File.WriteAllText(path, yaml);
@@ -214,7 +223,14 @@ public sealed partial class KubeApiStandIn : IAsyncDisposable
             k.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
             k.Listen(IPAddress.Loopback, port, listen =>
             {
-                if (_certificate is not null) listen.UseHttps(_certificate);
+                if (_certificate is not null)
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = _certificate,
+                        // Asked for, checked per request (like kube-apiserver, which also serves token users).
+                        ClientCertificateMode = _options.ClientCertificateAuthority is null ? ClientCertificateMode.NoCertificate : ClientCertificateMode.AllowCertificate,
+                        ClientCertificateValidation = (_, _, _) => true,
+                    });
             });
         });
         var app = builder.Build();
@@ -236,8 +252,8 @@ public sealed partial class KubeApiStandIn : IAsyncDisposable
         try
         {
             if (ResponseDelay > TimeSpan.Zero) await Task.Delay(ResponseDelay, ctx.RequestAborted);
-            if (_options.RequiredBearerToken is { } token
-                && ctx.Request.Headers.Authorization.ToString() != "Bearer " + token)
+            if ((_options.RequiredBearerToken is { } token && ctx.Request.Headers.Authorization.ToString() != "Bearer " + token)
+                || (_options.ClientCertificateAuthority is { } clientCa && !IssuedBy(clientCa, ctx.Connection.ClientCertificate)))
             {
                 await WriteStatusAsync(ctx, 401, "Unauthorized", "Unauthorized");
                 return;
@@ -267,6 +283,18 @@ public sealed partial class KubeApiStandIn : IAsyncDisposable
         index < chain.Length
             ? chain[index](ctx, () => RunChainAsync(ctx, chain, index + 1, body))
             : ServeApiAsync(ctx, body);
+
+    private static string Base64(string text) => Convert.ToBase64String(Encoding.ASCII.GetBytes(text));
+
+    private static bool IssuedBy(X509Certificate2 ca, X509Certificate2? client)
+    {
+        if (client is null) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(client);
+    }
 
     private static X509Certificate2 CreateSelfSignedCertificate()
     {

@@ -52,9 +52,11 @@ public sealed class KubeHttp : IDisposable
         };
         if (baseUri.Scheme == "https")
         {
-            if (!string.IsNullOrEmpty(config.TlsServerName)) handler.SslOptions.TargetHost = config.TlsServerName;
-            if (config.SkipTlsVerify) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-            else if (config.SslCaCerts is { Count: > 0 } ca) handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) => TrustedBy(ca, cert, errors);
+            var ca = config.SslCaCerts is { Count: > 0 } c ? c : null;
+            var serverName = string.IsNullOrEmpty(config.TlsServerName) ? null : config.TlsServerName;
+            handler.SslOptions.RemoteCertificateValidationCallback = config.SkipTlsVerify
+                ? (_, _, _, _) => true
+                : (_, cert, _, errors) => Trusted(ca, serverName, cert, errors);
             if (ClientCertificate(config) is { } clientCert) handler.SslOptions.ClientCertificates = [clientCert];
         }
         config.FirstMessageHandlerSetup?.Invoke(handler);
@@ -64,13 +66,17 @@ public sealed class KubeHttp : IDisposable
     }
 
     /// <summary>
-    /// Valid when the chain ends in one of the kubeconfig's CAs and the name matches, as kubectl checks it. The
-    /// system's trust store plays no part: a cluster CA is private.
+    /// As kubectl checks a server: the chain ends in one of the kubeconfig's CAs (a cluster CA is private, so the system
+    /// store plays no part; without a CA in the kubeconfig, the system store decides), and the certificate names the
+    /// server: tls-server-name when the kubeconfig gives one (the handler always checks the URL's host), else the host.
     /// </summary>
-    private static bool TrustedBy(X509Certificate2Collection ca, X509Certificate? presented, SslPolicyErrors errors)
+    private static bool Trusted(X509Certificate2Collection? ca, string? serverName, X509Certificate? presented, SslPolicyErrors errors)
     {
-        if (presented is null || (errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0) return false;
+        if (presented is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0) return false;
         using var cert = X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
+        var nameMatches = serverName is null ? (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 : cert.MatchesHostname(serverName);
+        if (!nameMatches) return false;
+        if (ca is null) return (errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0;
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(ca);
