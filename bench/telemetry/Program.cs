@@ -5,14 +5,15 @@ using EdgeScaler.Core.Metrics;
 using EdgeScaler.Core.Scaling;
 using EdgeScaler.Core.Thermal;
 using EdgeScaler.Telemetry;
-using EdgeScaler.Telemetry.Benchmarks;
+using EdgeScaler.TestKit;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 const int Pods = 110, Hpas = 20;
 var now = DateTimeOffset.UtcNow;
-using var broker = new LocalMosquitto();
+// Bench numbers want a quiet broker: errors and warnings only in its log file.
+await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { MaxQueuedMessages = 1_000_000, LogTypes = ["error", "warning"] });
 Console.WriteLine($"mosquitto on 127.0.0.1:{broker.Port}; node with {Pods} pods and {Hpas} HPAs");
 
 var thermal = new NodeThermal("pi-1", now, [new("cpu-thermal", 61.2), new("gpu-thermal", 58.2)], 61.2, ThrottleFlags.FromBits(0x50000), 1_500_000, 1_800_000, ThermalState.Warm);
@@ -21,7 +22,7 @@ var decisions = Enumerable.Range(0, Hpas).Select(i => new ScaleDecision(new HpaR
 
 // 1. Compact layout (what EdgeScaler sends): one node state + one state per HPA, QoS 1 retained.
 long compactUp, compactDown;
-using (var proxy = new CountingProxy(broker.Port))
+await using (var proxy = new TcpRelay(broker.Port))
 {
     var dir = Directory.CreateTempSubdirectory("es-bench-").FullName;
     var options = new TelemetryOptions { BrokerUri = $"mqtt://127.0.0.1:{proxy.Port}", Cluster = "home", JournalPath = dir };
@@ -31,21 +32,21 @@ using (var proxy = new CountingProxy(broker.Port))
     foreach (var d in decisions) agent.PublishDecision(d);
     await WaitFor(() => agent.Stats.StatesPublished >= 1 + Hpas);
     await Task.Delay(300);
-    proxy.Reset();
+    proxy.ResetCounts();
     // One steady-state interval: every topic once more, nothing else.
     var before = agent.Stats.StatesPublished;
     agent.PublishNodeState(thermal, usage, Pods);
     foreach (var d in decisions) agent.PublishDecision(d);
     await WaitFor(() => agent.Stats.StatesPublished >= before + 1 + Hpas);
     await Task.Delay(300);
-    (compactUp, compactDown) = (proxy.Up, proxy.Down);
+    (compactUp, compactDown) = (proxy.BytesUp, proxy.BytesDown);
     Directory.Delete(dir, true);
 }
 
 // 2. Naive layout: one message per pod plus one per node metric and per HPA field, QoS 1 retained.
 long naiveUp, naiveDown;
 int naiveMessages;
-using (var proxy = new CountingProxy(broker.Port))
+await using (var proxy = new TcpRelay(broker.Port))
 {
     using var client = new MqttClientFactory().CreateMqttClient();
     await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", proxy.Port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId("naive").Build());
@@ -60,11 +61,11 @@ using (var proxy = new CountingProxy(broker.Port))
             messages.Add(($"edgescaler/home/scaler/{d.Hpa.Namespace}/{d.Hpa.Name}/{k}", v));
     naiveMessages = messages.Count;
     await Task.Delay(300);
-    proxy.Reset();
+    proxy.ResetCounts();
     await Task.WhenAll(messages.Select(m => client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(m.Topic).WithPayload(m.Payload)
         .WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build())));
     await Task.Delay(300);
-    (naiveUp, naiveDown) = (proxy.Up, proxy.Down);
+    (naiveUp, naiveDown) = (proxy.BytesUp, proxy.BytesDown);
     await client.DisconnectAsync();
 }
 

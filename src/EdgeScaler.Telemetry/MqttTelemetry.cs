@@ -216,9 +216,10 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
         if (_journal is null) return;
         try
         {
-            _journal.Append(seq =>
+            _journal.Append((seq, epoch) =>
             {
                 ev.Seq = seq;
+                ev.Epoch = epoch;
                 return PayloadFactory.ToJson(ev);
             });
         }
@@ -285,7 +286,7 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
         Interlocked.Increment(ref _connects);
         _eventQos = EventQos(result.MaximumQoS);
         if (_eventQos != MqttQualityOfServiceLevel.ExactlyOnce)
-            _logger.LogWarning("MQTT broker {Broker} supports QoS 1 at most: events are at-least-once; consumers dedupe on (node, seq)", BrokerUri);
+            _logger.LogWarning("MQTT broker {Broker} supports QoS 1 at most: events are at-least-once; consumers dedupe on (node, epoch, seq)", BrokerUri);
 
         var subscribe = new MqttClientSubscribeOptionsBuilder();
         var any = false;
@@ -359,15 +360,19 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
     /// One journaled event as a PUBLISH: QoS 2 (the broker hands it on once even if this PUBLISH is repeated after a broken
     /// flow), and its id as MQTT 5 user properties so consumers can dedupe without parsing the payload.
     /// </summary>
-    internal MqttApplicationMessage EventMessage(JournalEntry entry) =>
-        new MqttApplicationMessageBuilder()
+    internal MqttApplicationMessage EventMessage(JournalEntry entry)
+    {
+        var builder = new MqttApplicationMessageBuilder()
             .WithTopic(_topics.Events)
             .WithPayload(entry.Payload)
             .WithQualityOfServiceLevel(_eventQos)
             .WithContentType("application/json")
             .WithUserProperty("node", _nodeUtf8)
-            .WithUserProperty("seq", System.Text.Encoding.ASCII.GetBytes(entry.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-            .Build();
+            .WithUserProperty("seq", System.Text.Encoding.ASCII.GetBytes(entry.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        // The epoch the event was journaled under (the same as in its payload); none for events from before epochs.
+        if (entry.Epoch is not null) builder.WithUserProperty("epoch", System.Text.Encoding.ASCII.GetBytes(entry.Epoch));
+        return builder.Build();
+    }
 
     /// <summary>QoS 2 unless the broker's CONNACK caps it at 1 (e.g. AWS IoT Core); 0 means "not sent" in MQTTnet's result.</summary>
     internal static MqttQualityOfServiceLevel EventQos(MqttQualityOfServiceLevel brokerMaximum) =>

@@ -1,72 +1,36 @@
 namespace EdgeScaler.Host.Tests;
 
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using EdgeScaler.Host.Commands;
 using EdgeScaler.Host.Doctor;
 using EdgeScaler.Telemetry;
+using EdgeScaler.TestKit;
 
 /// <summary>`edgescaler doctor`'s `mqtt` check against a real mosquitto with a password file, started per test.</summary>
 public sealed class DoctorMqttTests : IAsyncLifetime
 {
-    private const string User = "agent", Password = "agent-secret";
+    private static readonly MqttLogin Agent = new("agent", "agent-secret");
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("es-doctor-mqtt-");
-    private Process? _mosquitto;
+    private MosquittoBroker _broker = null!;
     private int _port;
-
-    private string LogFile => Path.Combine(_dir.FullName, "mosquitto.log");
 
     public async Task InitializeAsync()
     {
-        _port = FreePort();
-        var passwd = Path.Combine(_dir.FullName, "passwd");
-        File.WriteAllText(passwd, "");
-        Run("mosquitto_passwd", "-b", passwd, User, Password);
-        var conf = Path.Combine(_dir.FullName, "mosquitto.conf");
-        File.WriteAllText(conf, $"""
-            allow_anonymous false
-            password_file {passwd}
-            log_dest file {LogFile}
-            log_type all
-            user {Environment.UserName}
-            listener {_port} 127.0.0.1
-
-            """);
-        _mosquitto = Process.Start(new ProcessStartInfo("mosquitto", ["-c", conf]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        _mosquitto.BeginErrorReadLine();
-        _mosquitto.BeginOutputReadLine();
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); ; await Task.Delay(50))
-        {
-            if (_mosquitto.HasExited) throw new InvalidOperationException($"mosquitto exited: {ReadLog()}");
-            if (Accepts(_port)) break;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"mosquitto did not listen on {_port}");
-        }
+        _broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Users = [Agent] });
+        _port = _broker.Port;
     }
 
     public async Task DisposeAsync()
     {
-        if (_mosquitto is { HasExited: false })
-        {
-            _mosquitto.Kill();
-            await _mosquitto.WaitForExitAsync();
-        }
-        _mosquitto?.Dispose();
+        await _broker.DisposeAsync();
         _dir.Delete(recursive: true);
     }
 
-    private TelemetryOptions Options(string uri, string password = Password)
+    private TelemetryOptions Options(string uri, string? password = null)
     {
         var file = Path.Combine(_dir.FullName, "mqtt-password");
-        File.WriteAllText(file, password + "\n");
-        return new TelemetryOptions { BrokerUri = uri, Username = User, PasswordFile = file, Cluster = "home" };
-    }
-
-    private string ReadLog()
-    {
-        using var f = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        return new StreamReader(f).ReadToEnd();
+        File.WriteAllText(file, (password ?? Agent.Password) + "\n");
+        return new TelemetryOptions { BrokerUri = uri, Username = Agent.User, PasswordFile = file, Cluster = "home" };
     }
 
     [Fact]
@@ -75,7 +39,7 @@ public sealed class DoctorMqttTests : IAsyncLifetime
         var c = MqttChecks.Broker(Options($"mqtt://127.0.0.1:{_port}"));
         Assert.True(c.Status == CheckStatus.Pass, c.ToLine());
         Assert.Contains($"connected to mqtt://127.0.0.1:{_port} as agent", c.Message);
-        var log = ReadLog();
+        var log = _broker.ReadLog();
         Assert.Matches(@"New client connected from 127\.0\.0\.1:\d+ as edgescaler-home-.+-doctor \(p5, c1", log); // own id, clean start
         Assert.DoesNotContain("Will message specified", log); // a check never announces the node offline
     }
@@ -83,7 +47,7 @@ public sealed class DoctorMqttTests : IAsyncLifetime
     [Fact]
     public void Wrong_port_fails_with_the_host_and_port_fix()
     {
-        var c = MqttChecks.Broker(Options($"mqtt://127.0.0.1:{FreePort()}"));
+        var c = MqttChecks.Broker(Options($"mqtt://127.0.0.1:{LoopbackPort.Free()}"));
         Assert.Equal(CheckStatus.Fail, c.Status);
         Assert.Contains("cannot open a TCP connection", c.Message);
         Assert.Contains("host and port in mqtt.brokerUri", c.Fix);
@@ -139,27 +103,5 @@ public sealed class DoctorMqttTests : IAsyncLifetime
         var c = Assert.Single(DoctorCommand.Run(config, RepoPaths.Of("boards/rpi-4b/fixture"), Architecture.Arm64, Architecture.Arm64, DateTimeOffset.UtcNow), x => x.Name == "mqtt");
         Assert.Equal(CheckStatus.Fail, c.Status);
         Assert.Contains("refused the connection as agent", c.Message);
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static bool Accepts(int port)
-    {
-        using var c = new TcpClient();
-        try { c.Connect(IPAddress.Loopback, port); return true; }
-        catch (SocketException) { return false; }
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} failed: {err}");
     }
 }

@@ -139,34 +139,33 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
     public async Task Hot_node_publishes_its_thermal_state_and_the_held_decision_to_a_real_mosquitto()
     {
         SetTemperature(82.0);
-        var (port, broker, topics, sub) = await MosquittoWithSubscriberAsync("edgescaler/#");
-        using var brokerProcess = broker;
-        using var subProcess = sub;
-        using var agent = StartAgent(mqtt: new JsonObject { ["brokerUri"] = $"mqtt://127.0.0.1:{port}", ["interval"] = "1s", ["journalPath"] = Path.Combine(_dir, "mqtt") });
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/#");
+        using var agent = StartAgent(mqtt: new JsonObject { ["brokerUri"] = broker.Uri, ["interval"] = "1s", ["journalPath"] = Path.Combine(_dir, "mqtt") });
         using var load = BurnCpu(coresPerContainer: 0.2);
 
-        string? Line(string topic, string contains) => topics.FirstOrDefault(l => l.StartsWith(topic + " ", StringComparison.Ordinal) && l.Contains(contains, StringComparison.Ordinal));
-        await WaitUntil(agent, () => Line("edgescaler/default/pi-a/state", "\"thermal\":\"hot\"") is not null
-                                  && Line("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"") is not null,
+        string? Payload(string topic, string contains) =>
+            sub.Messages.FirstOrDefault(m => m.Topic == topic && m.Payload.Contains(contains, StringComparison.Ordinal))?.Payload;
+        await WaitUntil(agent, () => Payload("edgescaler/default/pi-a/state", "\"thermal\":\"hot\"") is not null
+                                  && Payload("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"") is not null,
             "node state says hot and the HPA state says thermal-hold");
         // From the second sample on, node state carries the node's rate from the cluster view.
-        await WaitUntil(agent, () => Line("edgescaler/default/pi-a/state", "\"cpu_m\":") is not null, "node state with the node's CPU");
-        var held = JsonNode.Parse(Line("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"")!.Split(' ', 2)[1])!;
+        await WaitUntil(agent, () => Payload("edgescaler/default/pi-a/state", "\"cpu_m\":") is not null, "node state with the node's CPU");
+        var held = JsonNode.Parse(Payload("edgescaler/default/scaler/shop/web/state", "\"mode\":\"thermal-hold\"")!)!;
         Assert.Equal(1, held["desired"]!.GetValue<int>());
         Assert.True(held["recommended"]!.GetValue<int>() > 1, held.ToJsonString());
-        Assert.Equal("online", topics.Where(l => l.StartsWith("edgescaler/default/pi-a/availability ", StringComparison.Ordinal)).Select(l => l.Split(' ', 2)[1]).LastOrDefault());
+        Assert.Equal("online", sub.Messages.Where(m => m.Topic == "edgescaler/default/pi-a/availability").Select(m => m.Payload).LastOrDefault());
     }
 
     [Fact]
     public async Task InProcess_agent_virtual_panel_up_press_pins_replicas_through_the_API_standin_and_reports_it_to_mosquitto()
     {
         SetTemperature(48.0);
-        var (port, broker, lines, sub) = await MosquittoWithSubscriberAsync("edgescaler/default/events");
-        using var brokerProcess = broker;
-        using var subProcess = sub;
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/default/events");
 
         var config = Configuration.ConfigLoader.Load(WriteConfig(
-            new JsonObject { ["brokerUri"] = $"mqtt://127.0.0.1:{port}", ["journalPath"] = Path.Combine(_dir, "mqtt") },
+            new JsonObject { ["brokerUri"] = broker.Uri, ["journalPath"] = Path.Combine(_dir, "mqtt") },
             new JsonObject { ["enabled"] = true, ["targets"] = new JsonArray("shop/web"), ["debounce"] = "5ms" }));
         Assert.True(config.IsValid, string.Join("; ", config.Problems));
         // The board profile's wiring (rpi-4b: chip "pinctrl-bcm2711", 58 lines; up = line 5) on a virtual chip of that shape.
@@ -196,7 +195,7 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
             await WaitUntil(null, () => (string?)Hpa()["metadata"]?["annotations"]?["edgescaler.io/override-replicas"] == "2", "the override annotation");
             Assert.Equal("panel", (string?)Hpa()["metadata"]!["annotations"]!["edgescaler.io/override-source"]);
             await WaitUntil(null, () => Replicas() == 2, "the Deployment pinned at 2");
-            await WaitUntil(null, () => lines.Any(l => l.Contains("\"override\"", StringComparison.Ordinal) && l.Contains("panel", StringComparison.Ordinal)),
+            await WaitUntil(null, () => sub.Messages.Any(m => m.Payload.Contains("\"override\"", StringComparison.Ordinal) && m.Payload.Contains("panel", StringComparison.Ordinal)),
                 "an override event from the panel on MQTT");
         }
         finally
@@ -205,39 +204,6 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
             Environment.SetEnvironmentVariable("NODE_NAME", null);
         }
         Assert.False(driver.IsOpen(17)); // the panel let go of its LED line on stop
-    }
-
-    /// <summary>A real mosquitto on a free loopback port and a real `mosquitto_sub -v` on <paramref name="topic"/> ("topic payload" lines).</summary>
-    private async Task<(int Port, Stopper Broker, System.Collections.Concurrent.ConcurrentQueue<string> Lines, Stopper Subscriber)> MosquittoWithSubscriberAsync(string topic)
-    {
-        var port = FreePort();
-        var conf = Path.Combine(_dir, "mosquitto.conf");
-        File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
-        var broker = Started(new ProcessStartInfo("mosquitto", ["-c", conf]));
-        await Task.Delay(500); // mosquitto binds its port in a few ms; the agent reconnects with backoff anyway
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var sub = Started(new ProcessStartInfo("mosquitto_sub", ["-h", "127.0.0.1", "-p", $"{port}", "-t", topic, "-v"]), lines.Enqueue);
-        return (port, broker, lines, sub);
-    }
-
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    /// <summary>A helper process (broker, subscriber) killed on dispose; its stdout lines go to <paramref name="onLine"/>.</summary>
-    private static Stopper Started(ProcessStartInfo start, Action<string>? onLine = null)
-    {
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        var p = Process.Start(start)!;
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) onLine?.Invoke(e.Data); };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return new Stopper(() => { try { p.Kill(); p.WaitForExit(5000); } catch (InvalidOperationException) { } p.Dispose(); });
     }
 
     private EdgescalerProcess StartAgent(JsonObject? mqtt = null) =>

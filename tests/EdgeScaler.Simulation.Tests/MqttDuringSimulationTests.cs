@@ -2,6 +2,7 @@ namespace EdgeScaler.Simulation.Tests;
 
 using System.Text.RegularExpressions;
 using EdgeScaler.Simulation.Scenarios;
+using EdgeScaler.TestKit;
 
 /// <summary>
 /// MQTT telemetry of a running simulation, watched with the real mosquitto clients: the embedded broker by default, an
@@ -31,7 +32,7 @@ public partial class MqttDuringSimulationTests
             // Retained state: every node's, the HPA's, and each node saying it is online.
             await sub.WaitUntilAsync(s => new[] { "pi4-1", "pi4-2", "pi4-3", "pi4-4" }.All(n =>
                 s.Any(m => m.Topic == $"{Prefix}/{n}/state") && s.Any(m => m.Topic == $"{Prefix}/{n}/availability" && m.Payload == "online")), "node state and availability");
-            var node = sub.Seen.Last(m => m.Topic == $"{Prefix}/pi4-1/state").Json;
+            var node = sub.Messages.Last(m => m.Topic == $"{Prefix}/pi4-1/state").Json;
             Assert.Equal("pi4-1", node.GetProperty("node").GetString());
             Assert.InRange(node.GetProperty("temp_c").GetDouble(), 20, 90);
             Assert.Contains(node.GetProperty("thermal").GetString(), new[] { "cool", "warm", "hot", "critical" });
@@ -98,7 +99,7 @@ public partial class MqttDuringSimulationTests
             var output = new ConcurrentWriter();
             var withMqtt = new SimulationOptions { Duration = TimeSpan.FromMinutes(40), OutDir = dirs[0], NoCompare = true, Mqtt = broker.Uri };
             Assert.Equal(0, await new SimulationHost(withMqtt, RealParts.Create(), output, new ConcurrentWriter(), false).RunAsync(CancellationToken.None));
-            Assert.Contains($"MQTT: {broker.Uri}  (mosquitto_sub -h 127.0.0.1 -p {broker.Port} -i sim-watch -t 'edgescaler/sim/#' -v)", output.Text);
+            Assert.Contains($"MQTT: {broker.Uri}  (mosquitto_sub -h 127.0.0.1 -p {broker.Port} -t 'edgescaler/sim/#' -v)", output.Text);
 
             var withoutMqtt = new SimulationOptions { Duration = TimeSpan.FromMinutes(40), OutDir = dirs[1], NoCompare = true, NoMqtt = true };
             var quiet = new ConcurrentWriter();
@@ -135,8 +136,7 @@ public partial class MqttDuringSimulationTests
     [Fact]
     public async Task An_unreachable_external_broker_is_reported_and_the_simulation_still_finishes()
     {
-        int port;
-        using (var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0)) { l.Start(); port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port; }
+        var port = LoopbackPort.Free();
         var dir = Path.Combine(Path.GetTempPath(), $"sim-nobroker-{Guid.NewGuid():N}");
         var output = new ConcurrentWriter();
         var error = new ConcurrentWriter();
@@ -151,20 +151,20 @@ public partial class MqttDuringSimulationTests
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }
 
-    private static string? Str(MqttSeen m, string field) =>
+    private static string? Str(ReceivedMessage m, string field) =>
         m.Json.TryGetProperty(field, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
 
-    private static int? Int(MqttSeen m, string field) =>
+    private static int? Int(ReceivedMessage m, string field) =>
         m.Json.TryGetProperty(field, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? v.GetInt32() : null;
 
-    private static bool IsEvent(MqttSeen m, string type, string source, string result, int replicas) =>
+    private static bool IsEvent(ReceivedMessage m, string type, string source, string result, int replicas) =>
         m.Topic == $"{Prefix}/events" && Str(m, "type") == type && Str(m, "source") == source && Str(m, "result") == result && Int(m, "replicas") == replicas;
 
-    private static bool IsScaleTo(MqttSeen m, int to, string mode) =>
+    private static bool IsScaleTo(ReceivedMessage m, int to, string mode) =>
         m.Topic == $"{Prefix}/events" && Str(m, "type") == "scale" && Int(m, "to") == to && Str(m, "mode") == mode;
 
     /// <summary>(from, to) of each scale event that changed the count, in seq order, redeliveries dropped.</summary>
-    private static List<(int From, int To)> ScaleEvents(IReadOnlyList<MqttSeen> seen) =>
+    private static List<(int From, int To)> ScaleEvents(IReadOnlyList<ReceivedMessage> seen) =>
         [.. seen.Where(m => m.Topic == $"{Prefix}/events" && Str(m, "type") == "scale" && Int(m, "from") != Int(m, "to"))
             .DistinctBy(m => m.Json.GetProperty("seq").GetInt64()).OrderBy(m => m.Json.GetProperty("seq").GetInt64())
             .Select(m => (Int(m, "from")!.Value, Int(m, "to")!.Value))];

@@ -2,6 +2,7 @@ namespace EdgeScaler.Telemetry.Tests;
 
 using System.Text.Json;
 using EdgeScaler.Core.Scaling;
+using EdgeScaler.TestKit;
 using EdgeScaler.Telemetry.Tests.Infrastructure;
 
 /// <summary>Override commands sent with the real mosquitto_pub (MQTT 5 response topic + correlation data).</summary>
@@ -10,22 +11,22 @@ public sealed class CommandTests
     private const string WebSet = "edgescaler/test/scaler/default/web/set";
     private static readonly HpaRef Web = new("default", "web");
 
-    private static JsonElement Json(Received m) => JsonDocument.Parse(m.Payload).RootElement;
+    private static JsonElement Json(ReceivedMessage m) => JsonDocument.Parse(m.Payload).RootElement;
 
     [Fact]
     public async Task Valid_commands_are_applied_and_answered_on_the_response_topic_and_as_events()
     {
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        await using var replies = await MosquittoSub.StartAsync(broker, "replies/#");
-        await using var events = await MosquittoSub.StartAsync(broker, "edgescaler/test/events");
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var replies = await MosquittoSub.StartAsync(broker, "replies/#", TelemetryBroker.Viewer);
+        await using var events = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", TelemetryBroker.Viewer);
         var sink = new InMemoryOverrideSink();
-        await using var agent = Samples.Agent(Samples.Options(broker.PlainUri, dir.Sub("journal"), dir.Path), sink: sink);
-        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability");
+        await using var agent = Samples.Agent(Samples.Options(broker.Uri, dir.Sub("journal"), dir.Path), sink: sink);
+        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability", TelemetryBroker.Viewer);
         await agent.StartAsync();
         await availability.WaitForAsync(m => m.Payload == "online", "agent online");
 
-        await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":3,"for":"30m"}""", responseTopic: "replies/op", correlation: "c-pin");
+        await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":3,"for":"30m"}""", responseTopic: "replies/op", correlation: "c-pin", login: TelemetryBroker.Operator);
         var pinned = await replies.WaitForAsync(m => m.Correlation == "c-pin", "reply c-pin");
         DocumentedSchema.AssertMatches("reply-accepted", pinned.Payload);
         Assert.Equal("accepted", Json(pinned).GetProperty("result").GetString());
@@ -40,7 +41,7 @@ public sealed class CommandTests
         DocumentedSchema.AssertMatches("event-override", ev.Payload);
         Assert.Equal("accepted", Json(ev).GetProperty("result").GetString());
 
-        await MosquittoPub.PublishAsync(broker, WebSet, """{"mode":"auto"}""", responseTopic: "replies/op", correlation: "c-auto");
+        await MosquittoPub.PublishAsync(broker, WebSet, """{"mode":"auto"}""", responseTopic: "replies/op", correlation: "c-auto", login: TelemetryBroker.Operator);
         var released = await replies.WaitForAsync(m => m.Correlation == "c-auto", "reply c-auto");
         Assert.Equal("auto", Json(released).GetProperty("mode").GetString());
         Assert.False(sink.Active.ContainsKey(Web));
@@ -68,12 +69,12 @@ public sealed class CommandTests
     public async Task Malformed_oversized_out_of_range_and_unknown_commands_are_rejected_with_a_reason_and_change_nothing()
     {
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        await using var replies = await MosquittoSub.StartAsync(broker, "replies/#");
-        await using var events = await MosquittoSub.StartAsync(broker, "edgescaler/test/events");
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var replies = await MosquittoSub.StartAsync(broker, "replies/#", TelemetryBroker.Viewer);
+        await using var events = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", TelemetryBroker.Viewer);
         var sink = new InMemoryOverrideSink();
-        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability");
-        await using var agent = Samples.Agent(Samples.Options(broker.PlainUri, dir.Sub("journal"), dir.Path), sink: sink);
+        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability", TelemetryBroker.Viewer);
+        await using var agent = Samples.Agent(Samples.Options(broker.Uri, dir.Sub("journal"), dir.Path), sink: sink);
         await agent.StartAsync();
         await availability.WaitForAsync(m => m.Payload == "online", "agent online");
 
@@ -84,7 +85,7 @@ public sealed class CommandTests
             var correlation = $"bad-{n++}";
             var file = Path.Combine(dir.Path, correlation);
             File.WriteAllText(file, payload);
-            await MosquittoPub.PublishAsync(broker, topic, file: file, responseTopic: "replies/op", correlation: correlation);
+            await MosquittoPub.PublishAsync(broker, topic, file: file, responseTopic: "replies/op", correlation: correlation, login: TelemetryBroker.Operator);
             var reply = await replies.WaitForAsync(m => m.Correlation == correlation, $"reply to {payload}");
             DocumentedSchema.AssertMatches("reply-rejected", reply.Payload);
             Assert.Equal("rejected", Json(reply).GetProperty("result").GetString());
@@ -106,20 +107,20 @@ public sealed class CommandTests
     public async Task Unauthorized_publisher_is_refused_by_the_broker_and_the_agent_never_sees_it()
     {
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        await using var replies = await MosquittoSub.StartAsync(broker, "replies/#");
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var replies = await MosquittoSub.StartAsync(broker, "replies/#", TelemetryBroker.Viewer);
         var sink = new InMemoryOverrideSink();
-        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability");
-        await using var agent = Samples.Agent(Samples.Options(broker.PlainUri, dir.Sub("journal"), dir.Path), sink: sink);
+        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability", TelemetryBroker.Viewer);
+        await using var agent = Samples.Agent(Samples.Options(broker.Uri, dir.Sub("journal"), dir.Path), sink: sink);
         await agent.StartAsync();
         await availability.WaitForAsync(m => m.Payload == "online", "agent online");
 
-        var refused = await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":5}""", user: Mosquitto.Viewer, responseTopic: "replies/op", correlation: "unauth");
+        var refused = await MosquittoPub.TryPublishAsync(broker, WebSet, """{"replicas":5}""", login: TelemetryBroker.Viewer, responseTopic: "replies/op", correlation: "unauth");
         Assert.Contains("not authorized", refused.Output, StringComparison.OrdinalIgnoreCase);
 
         // Commands reach the agent in broker order; once a later authorized command is answered, the refused one
         // would have been handled before it had the broker let it through.
-        await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":2}""", responseTopic: "replies/op", correlation: "marker");
+        await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":2}""", responseTopic: "replies/op", correlation: "marker", login: TelemetryBroker.Operator);
         await replies.WaitForAsync(m => m.Correlation == "marker", "marker reply");
         Assert.DoesNotContain(replies.Messages, m => m.Correlation == "unauth");
         Assert.Equal([2], sink.Requests.Select(r => r.Replicas!.Value));
@@ -129,19 +130,19 @@ public sealed class CommandTests
     public async Task Only_the_leader_answers_a_non_leader_stays_quiet()
     {
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        await using var replies = await MosquittoSub.StartAsync(broker, "replies/#");
-        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/+/availability");
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var replies = await MosquittoSub.StartAsync(broker, "replies/#", TelemetryBroker.Viewer);
+        await using var availability = await MosquittoSub.StartAsync(broker, "edgescaler/test/+/availability", TelemetryBroker.Viewer);
         var leaderSink = new InMemoryOverrideSink();
         var followerSink = new InMemoryOverrideSink();
         var followerLog = new ListLogger();
-        await using var leader = Samples.Agent(Samples.Options(broker.PlainUri, dir.Sub("j1"), dir.Path), "pi-1", leaderSink, leader: new SwitchLeadership(true));
-        await using var follower = Samples.Agent(Samples.Options(broker.PlainUri, dir.Sub("j2"), dir.Path), "pi-2", followerSink, leader: new SwitchLeadership(false), logger: followerLog);
+        await using var leader = Samples.Agent(Samples.Options(broker.Uri, dir.Sub("j1"), dir.Path), "pi-1", leaderSink, leader: new SwitchLeadership(true));
+        await using var follower = Samples.Agent(Samples.Options(broker.Uri, dir.Sub("j2"), dir.Path), "pi-2", followerSink, leader: new SwitchLeadership(false), logger: followerLog);
         await leader.StartAsync();
         await follower.StartAsync();
         await availability.WaitUntilAsync(ms => ms.Count(m => m.Payload == "online") >= 2, "both online");
 
-        await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":4}""", responseTopic: "replies/op", correlation: "once");
+        await MosquittoPub.PublishAsync(broker, WebSet, """{"replicas":4}""", responseTopic: "replies/op", correlation: "once", login: TelemetryBroker.Operator);
         await replies.WaitForAsync(m => m.Correlation == "once", "leader reply");
         await followerLog.WaitForAsync(l => l.Contains("not the leader"));
 

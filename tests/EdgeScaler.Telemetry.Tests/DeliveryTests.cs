@@ -1,12 +1,13 @@
 namespace EdgeScaler.Telemetry.Tests;
 
 using System.Text.Json;
+using EdgeScaler.TestKit;
 using EdgeScaler.Telemetry.Tests.Infrastructure;
 
 /// <summary>Broker restarts, lost connections and agent restarts, against a real mosquitto.</summary>
 public sealed class DeliveryTests
 {
-    private static long Seq(Received m) => JsonDocument.Parse(m.Payload).RootElement.GetProperty("seq").GetInt64();
+    private static long Seq(ReceivedMessage m) => JsonDocument.Parse(m.Payload).RootElement.GetProperty("seq").GetInt64();
 
     private static async Task WaitUntil(Func<bool> condition, string what, int seconds = 20)
     {
@@ -19,7 +20,7 @@ public sealed class DeliveryTests
     }
 
     /// <summary>The event's id from the MQTT 5 user properties (not the payload): what a consumer that dedupes would read.</summary>
-    private static long SeqProperty(Received m)
+    private static long SeqProperty(ReceivedMessage m)
     {
         var props = m.UserProperties.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains("node:pi-1", props);
@@ -31,10 +32,10 @@ public sealed class DeliveryTests
     {
         const int total = 60;
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync(); // persistence on; SIGTERM saves sessions and in-flight QoS 2 state
+        await using var broker = await TelemetryBroker.StartAsync(); // persistence on; SIGTERM saves sessions and in-flight QoS 2 state
         // A QoS 2 subscriber with a persistent session, as a consumer that must see each event once would be.
-        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", clientId: "events-watcher", qos: 2);
-        await using var agent = Samples.Agent(Samples.Options(broker.PlainUri, dir.Sub("journal"), dir.Path));
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", TelemetryBroker.Viewer, clientId: "events-watcher", qos: 2);
+        await using var agent = Samples.Agent(Samples.Options(broker.Uri, dir.Sub("journal"), dir.Path));
         await agent.StartAsync();
         var producer = Task.Run(async () =>
         {
@@ -72,9 +73,9 @@ public sealed class DeliveryTests
     {
         const int total = 60;
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        await using var proxy = new TcpProxy(broker.Port);
-        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", clientId: "events-cut-watcher", qos: 2);
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var proxy = new TcpRelay(broker.Port);
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", TelemetryBroker.Viewer, clientId: "events-cut-watcher", qos: 2);
         await using var agent = Samples.Agent(Samples.Options($"mqtt://127.0.0.1:{proxy.Port}", dir.Sub("journal"), dir.Path));
         await agent.StartAsync();
         for (var i = 1; i <= total; i++)
@@ -102,9 +103,9 @@ public sealed class DeliveryTests
     public async Task Lost_connection_makes_the_broker_publish_the_will_then_the_agent_comes_back_online()
     {
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        await using var proxy = new TcpProxy(broker.Port);
-        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability");
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var proxy = new TcpRelay(broker.Port);
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability", TelemetryBroker.Viewer);
         await using var agent = Samples.Agent(Samples.Options($"mqtt://127.0.0.1:{proxy.Port}", dir.Sub("journal"), dir.Path));
         await agent.StartAsync();
         await sub.WaitForAsync(m => m.Payload == "online", "online");
@@ -122,10 +123,10 @@ public sealed class DeliveryTests
     {
         using var dir = new TempDir();
         var journal = dir.Sub("journal");
-        await using var broker = await Mosquitto.StartAsync();
-        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", clientId: "restart-watcher", qos: 2);
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", TelemetryBroker.Viewer, clientId: "restart-watcher", qos: 2);
 
-        await using (var first = Samples.Agent(Samples.Options(broker.PlainUri, journal, dir.Path)))
+        await using (var first = Samples.Agent(Samples.Options(broker.Uri, journal, dir.Path)))
         {
             await first.StartAsync();
             for (var i = 1; i <= 5; i++) first.PublishDecision(Samples.Decision("default", "web", i, i + 1));
@@ -137,7 +138,7 @@ public sealed class DeliveryTests
         } // the agent stops with the broker down: events 6-10 stay on disk, 1-5 are marked delivered
 
         await broker.StartAgainAsync();
-        await using var second = Samples.Agent(Samples.Options(broker.PlainUri, journal, dir.Path));
+        await using var second = Samples.Agent(Samples.Options(broker.Uri, journal, dir.Path));
         await second.StartAsync(); // a new process would do exactly this: open the same journal directory
         second.PublishDecision(Samples.Decision("shop", "api", 2, 3));
 
@@ -148,5 +149,45 @@ public sealed class DeliveryTests
         Assert.Equal(Enumerable.Range(1, 11).Select(i => (long)i), all.Select(Seq));
         Assert.Equal("shop/api", JsonDocument.Parse(all[10].Payload).RootElement.GetProperty("hpa").GetString());
         Assert.Equal(0, second.Stats.EventsDropped);
+    }
+
+    /// <summary>The MQTT 5 user property <paramref name="name"/> as mosquitto_sub printed it.</summary>
+    private static string Property(Received m, string name) =>
+        Assert.Single(m.UserProperties.Split(' ', StringSplitOptions.RemoveEmptyEntries), p => p.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..];
+
+    [Fact]
+    public async Task A_deleted_journal_starts_seq_again_under_a_new_epoch_so_node_epoch_seq_stays_unique()
+    {
+        using var dir = new TempDir();
+        var journal = dir.Sub("journal");
+        await using var broker = await Mosquitto.StartAsync();
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", clientId: "epoch-watcher", qos: 2);
+
+        await using (var first = Samples.Agent(Samples.Options(broker.PlainUri, journal, dir.Path)))
+        {
+            await first.StartAsync();
+            for (var i = 1; i <= 3; i++) first.PublishDecision(Samples.Decision("default", "web", i, i + 1));
+            await sub.WaitUntilAsync(ms => ms.Count >= 3, "events 1-3 from the first agent");
+            await WaitUntil(() => first.Stats.EventsPending == 0, "first agent's journal drained");
+        }
+        Directory.Delete(journal, recursive: true); // an operator wipes /var/lib/edgescaler/mqtt
+
+        await using var second = Samples.Agent(Samples.Options(broker.PlainUri, journal, dir.Path));
+        await second.StartAsync();
+        for (var i = 1; i <= 2; i++) second.PublishDecision(Samples.Decision("shop", "api", i, i + 1));
+        await sub.WaitUntilAsync(ms => ms.Count >= 5, "events from the restarted agent");
+        var all = sub.Messages;
+
+        string Epoch(Received m) => JsonDocument.Parse(m.Payload).RootElement.GetProperty("epoch").GetString()!;
+        Assert.Equal([1L, 2, 3, 1, 2], all.Select(Seq));
+        Assert.All(all, m => DocumentedSchema.AssertMatches("event-scale", m.Payload));
+        Assert.All(all, m => Assert.Equal(Epoch(m), Property(m, "epoch")));
+        Assert.All(all, m => Assert.Matches("^[0-9a-f]{16}$", Epoch(m)));
+        Assert.Single(all.Take(3).Select(Epoch).Distinct());
+        Assert.Single(all.Skip(3).Select(Epoch).Distinct());
+        Assert.NotEqual(Epoch(all[0]), Epoch(all[3]));
+        // (node, seq) repeats across the wipe; (node, epoch, seq) names each event once.
+        Assert.Equal(3, all.Select(m => (Property(m, "node"), Property(m, "seq"))).Distinct().Count());
+        Assert.Equal(5, all.Select(m => (Property(m, "node"), Property(m, "epoch"), Property(m, "seq"))).Distinct().Count());
     }
 }

@@ -70,6 +70,88 @@ public sealed class EventJournalTests
         Assert.Equal(4, again.Append(Payload));
     }
 
+    private static byte[] WithEpoch(long seq, string epoch) => Encoding.UTF8.GetBytes($"{{\"seq\":{seq},\"epoch\":\"{epoch}\"}}");
+
+    [Fact]
+    public void The_epoch_is_made_with_the_journal_and_kept_across_reopens()
+    {
+        using var dir = new TempDir();
+        string epoch;
+        using (var j = EventJournal.Open(dir.Path, 100, new ListLogger()))
+        {
+            epoch = j.Epoch;
+            Assert.Matches("^[0-9a-f]{16}$", epoch);
+            j.Append(WithEpoch);
+        }
+        Assert.Equal($"{epoch} ", File.ReadAllText(Path.Combine(dir.Path, "events.epoch"))[..17]);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "events.epoch.tmp")));
+        using var reopened = EventJournal.Open(dir.Path, 100, new ListLogger());
+        Assert.Equal(epoch, reopened.Epoch);
+        Assert.True(reopened.TryPeek(out var pending));
+        Assert.Equal(epoch, pending.Epoch); // recovered from the payload
+        Assert.Equal(2, reopened.Append(WithEpoch));
+    }
+
+    [Fact]
+    public void A_deleted_journal_restarts_seq_at_1_under_a_new_epoch()
+    {
+        using var dir = new TempDir();
+        var journal = dir.Sub("journal");
+        string first;
+        using (var j = EventJournal.Open(journal, 100, new ListLogger()))
+        {
+            first = j.Epoch;
+            for (var i = 0; i < 3; i++) j.Append(WithEpoch);
+            Drain(j);
+        }
+        Directory.Delete(journal, recursive: true);
+        var logger = new ListLogger();
+        using var fresh = EventJournal.Open(journal, 100, logger);
+        Assert.NotEqual(first, fresh.Epoch);
+        Assert.Equal(1, fresh.Append(WithEpoch));
+        Assert.True(fresh.TryPeek(out var e));
+        Assert.Equal(fresh.Epoch, e.Epoch);
+        Assert.Contains(logger.Lines, l => l.Contains("created with epoch " + fresh.Epoch));
+    }
+
+    [Fact]
+    public void An_unreadable_epoch_is_replaced_and_pending_events_keep_the_epoch_they_were_written_under()
+    {
+        using var dir = new TempDir();
+        string first;
+        using (var j = EventJournal.Open(dir.Path, 100, new ListLogger()))
+        {
+            first = j.Epoch;
+            for (var i = 0; i < 2; i++) j.Append(WithEpoch);
+        }
+        var path = Path.Combine(dir.Path, "events.epoch");
+        File.WriteAllText(path, first[..15] + "x " + File.ReadAllText(path).Split(' ')[1]); // damaged
+        var logger = new ListLogger();
+        using var reopened = EventJournal.Open(dir.Path, 100, logger);
+        Assert.NotEqual(first, reopened.Epoch);
+        Assert.Contains(logger.Lines, l => l.Contains("epoch") && l.Contains("unreadable"));
+        Assert.Equal(3, reopened.Append(WithEpoch)); // seq goes on: the log and cursor are intact
+        var entries = new List<JournalEntry>();
+        while (reopened.TryPeek(out var e)) { entries.Add(e); reopened.Ack(e.Seq); }
+        Assert.Equal([first, first, reopened.Epoch], entries.Select(e => e.Epoch));
+    }
+
+    [Fact]
+    public void A_journal_from_before_epochs_gets_one_and_its_pending_events_stay_without()
+    {
+        using var dir = new TempDir();
+        using (var j = EventJournal.Open(dir.Path, 100, new ListLogger()))
+            for (var i = 0; i < 2; i++) j.Append(Payload);
+        File.Delete(Path.Combine(dir.Path, "events.epoch")); // as an older version left it
+        var logger = new ListLogger();
+        using var upgraded = EventJournal.Open(dir.Path, 100, logger);
+        Assert.Matches("^[0-9a-f]{16}$", upgraded.Epoch);
+        Assert.Contains(logger.Lines, l => l.Contains("older version"));
+        Assert.True(upgraded.TryPeek(out var old));
+        Assert.Null(old.Epoch);
+        Assert.Equal(3, upgraded.Append(WithEpoch));
+    }
+
     [Fact]
     public void Torn_tail_is_cut_off_and_logged_and_earlier_records_survive()
     {
@@ -195,13 +277,17 @@ public sealed class EventMessageTests
     {
         using var dir = new TempDir();
         var agent = Samples.Agent(Samples.Options("mqtt://127.0.0.1:1", dir.Sub("journal"), dir.Path), node: "pi-7");
-        var payload = Encoding.UTF8.GetBytes("""{"v":1,"seq":123456789012}""");
-        var message = agent.EventMessage(new JournalEntry(123456789012, payload));
+        var payload = Encoding.UTF8.GetBytes("""{"v":1,"seq":123456789012,"epoch":"0123456789abcdef"}""");
+        var message = agent.EventMessage(new JournalEntry(123456789012, payload, "0123456789abcdef"));
 
         Assert.Equal("edgescaler/test/events", message.Topic);
         Assert.Equal(MQTTnet.Protocol.MqttQualityOfServiceLevel.ExactlyOnce, message.QualityOfServiceLevel);
         Assert.False(message.Retain);
         Assert.Equal(payload, message.Payload.ToArray());
-        Assert.Equal(["node=pi-7", "seq=123456789012"], message.UserProperties.Select(p => $"{p.Name}={p.ReadValueAsString()}"));
+        Assert.Equal(["node=pi-7", "seq=123456789012", "epoch=0123456789abcdef"], message.UserProperties.Select(p => $"{p.Name}={p.ReadValueAsString()}"));
+
+        // An event journaled before epochs existed has none in its payload, so it gets no epoch property either.
+        var old = agent.EventMessage(new JournalEntry(7, Encoding.UTF8.GetBytes("""{"v":1,"seq":7}"""), null));
+        Assert.Equal(["node=pi-7", "seq=7"], old.UserProperties.Select(p => $"{p.Name}={p.ReadValueAsString()}"));
     }
 }

@@ -2,6 +2,7 @@ namespace EdgeScaler.Telemetry.Tests;
 
 using System.Text.Json;
 using EdgeScaler.Core.Scaling;
+using EdgeScaler.TestKit;
 using EdgeScaler.Telemetry.Tests.Infrastructure;
 
 /// <summary>Availability, node state and HPA state against a real mosquitto, read back with mosquitto_sub.</summary>
@@ -11,10 +12,10 @@ public sealed class StateTopicsTests
     public async Task Publishes_availability_node_state_and_hpa_state_retained_as_documented()
     {
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        var options = Samples.Options(broker.PlainUri, dir.Sub("journal"), dir.Path);
+        await using var broker = await TelemetryBroker.StartAsync();
+        var options = Samples.Options(broker.Uri, dir.Sub("journal"), dir.Path);
         options.Interval = TimeSpan.FromSeconds(10);
-        await using var events = await MosquittoSub.StartAsync(broker, "edgescaler/test/events");
+        await using var events = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", TelemetryBroker.Viewer);
         await using (var agent = Samples.Agent(options))
         {
             await agent.StartAsync();
@@ -25,7 +26,7 @@ public sealed class StateTopicsTests
             await events.WaitForAsync(m => m.Topic == "edgescaler/test/events", "scale event");
             for (var i = 0; i < 500 && agent.Stats.StatesPublished < 2; i++) await Task.Delay(20);
             Assert.Equal(2, agent.Stats.StatesPublished);
-            await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/#");
+            await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/#", TelemetryBroker.Viewer);
             var seen = await sub.WaitUntilAsync(ms =>
                 ms.Any(m => m.Topic == "edgescaler/test/pi-1/availability") &&
                 ms.Any(m => m.Topic == "edgescaler/test/pi-1/state") &&
@@ -66,7 +67,7 @@ public sealed class StateTopicsTests
         }
 
         // A clean stop says offline explicitly (no Will on a clean disconnect).
-        await using var after = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability");
+        await using var after = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/availability", TelemetryBroker.Viewer);
         var last = await after.WaitForAsync(m => m.Retain, "retained availability");
         Assert.Equal("offline", last.Payload);
     }

@@ -1,6 +1,7 @@
 namespace EdgeScaler.Telemetry.Tests;
 
 using System.Text.Json;
+using EdgeScaler.TestKit;
 using EdgeScaler.Telemetry.Tests.Infrastructure;
 
 public sealed class TlsTests
@@ -9,12 +10,12 @@ public sealed class TlsTests
     public async Task Connects_over_tls_with_the_server_ca_a_client_certificate_and_a_password()
     {
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/#");
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/pi-1/#", TelemetryBroker.Viewer);
         var options = Samples.Options(broker.TlsUri, dir.Sub("journal"), dir.Path);
-        options.CaFile = broker.Pki.CaFile;
-        options.ClientCertFile = broker.Pki.ClientCertFile;
-        options.ClientKeyFile = broker.Pki.ClientKeyFile;
+        options.CaFile = broker.Pki!.CaFile;
+        options.ClientCertFile = broker.Pki!.ClientCertFile;
+        options.ClientKeyFile = broker.Pki!.ClientKeyFile;
         await using var agent = Samples.Agent(options);
         await agent.StartAsync();
         agent.PublishNodeState(Samples.Thermal(), null, 3);
@@ -28,12 +29,12 @@ public sealed class TlsTests
     public async Task Refuses_a_broker_whose_certificate_does_not_chain_to_the_configured_ca()
     {
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
+        await using var broker = await TelemetryBroker.StartAsync();
         var stranger = TestPki.Create(dir.Path, "stranger");
         var options = Samples.Options(broker.TlsUri, dir.Sub("journal"), dir.Path);
         options.CaFile = stranger.CaFile;
-        options.ClientCertFile = broker.Pki.ClientCertFile;
-        options.ClientKeyFile = broker.Pki.ClientKeyFile;
+        options.ClientCertFile = broker.Pki!.ClientCertFile;
+        options.ClientKeyFile = broker.Pki!.ClientKeyFile;
         var log = new ListLogger();
         await using var agent = Samples.Agent(options, logger: log);
         await agent.StartAsync();
@@ -47,8 +48,8 @@ public sealed class TlsTests
     public async Task Wrong_password_is_refused_and_reported()
     {
         using var dir = new TempDir();
-        await using var broker = await Mosquitto.StartAsync();
-        var options = Samples.Options(broker.PlainUri, dir.Sub("journal"), dir.Path);
+        await using var broker = await TelemetryBroker.StartAsync();
+        var options = Samples.Options(broker.Uri, dir.Sub("journal"), dir.Path);
         File.WriteAllText(options.PasswordFile!, "wrong\n");
         var log = new ListLogger();
         await using var agent = Samples.Agent(options, logger: log);
@@ -66,12 +67,12 @@ public sealed class DiscoveryTests
     {
         using var dir = new TempDir();
         var journal = dir.Sub("journal");
-        await using var broker = await Mosquitto.StartAsync();
-        await using var sub = await MosquittoSub.StartAsync(broker, "homeassistant/#");
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var sub = await MosquittoSub.StartAsync(broker, "homeassistant/#", TelemetryBroker.Viewer);
         const string nodeConfig = "homeassistant/device/edgescaler_test_pi-1/config";
         const string hpaConfig = "homeassistant/device/edgescaler_test_default_web/config";
 
-        var options = Samples.Options(broker.PlainUri, journal, dir.Path);
+        var options = Samples.Options(broker.Uri, journal, dir.Path);
         options.Discovery = true;
         await using (var agent = Samples.Agent(options))
         {
@@ -88,7 +89,7 @@ public sealed class DiscoveryTests
 
             // Home Assistant restarted: it says online, we announce again.
             var before = sub.Messages.Count(m => m.Topic == nodeConfig);
-            await MosquittoPub.PublishAsync(broker, "homeassistant/status", "online");
+            await MosquittoPub.PublishAsync(broker, "homeassistant/status", "online", login: TelemetryBroker.Operator);
             await sub.WaitUntilAsync(ms => ms.Count(m => m.Topic == nodeConfig) > before, "republished discovery");
         }
         Assert.True(File.Exists(Path.Combine(journal, "discovery.json")));
@@ -115,7 +116,7 @@ public sealed class EmbeddedBrokerTests
         Assert.StartsWith("mqtt://127.0.0.1:", agent.BrokerUri);
         var port = new Uri(agent.BrokerUri!).Port;
 
-        await using var sub = await MosquittoSub.StartAsync(port, "edgescaler/test/#");
+        await using var sub = await MosquittoSub.StartAsync(port, "edgescaler/test/#", TelemetryBroker.Viewer);
         agent.PublishNodeState(Samples.Thermal(), Samples.Usage(), 5);
         var state = await sub.WaitForAsync(m => m.Topic == "edgescaler/test/pi-1/state", "state via embedded broker");
         DocumentedSchema.AssertMatches("node-state", state.Payload);

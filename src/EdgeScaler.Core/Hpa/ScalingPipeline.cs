@@ -43,10 +43,13 @@ public static class ScalingPipeline
 
         var desired = ov?.Allowed ?? thermal.Allowed;
         var mode = ov is not null ? ScaleMode.Override : thermal.Mode;
+        // Upstream's reason comes from the proposal before normalization; when the legacy window alone moves the count
+        // it is empty ("New size: 6; reason: "), so a rescale never says "within target".
         var reason = ov?.Reason
             ?? (thermal.Mode != ScaleMode.Auto ? thermal.Reason : null)
             ?? hpa.RescaleReason
-            ?? (hpa.Error is not null ? "metrics unavailable; keeping current replicas" : "within target");
+            ?? (hpa.IsRescale ? ""
+                : hpa.Error is not null ? "metrics unavailable; keeping current replicas" : "within target");
 
         // Events are the history of writes: replace the HPA's own (hypothetical) event with the real one.
         var history = hpa.HistoryAfter with { ScaleUpEvents = input.History.ScaleUpEvents, ScaleDownEvents = input.History.ScaleDownEvents };

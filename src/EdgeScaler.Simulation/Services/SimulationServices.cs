@@ -48,15 +48,14 @@ internal sealed class SimulationServices : IAsyncDisposable
                 sim.AddObserver(telemetry);
                 var uri = new Uri(telemetry.BrokerUri);
                 var hostPort = $"-h {uri.Host} -p {(uri.IsDefaultPort || uri.Port < 0 ? 1883 : uri.Port)}";
-                // -i: MQTTnet's embedded broker refuses the empty client id mosquitto's clients send by default.
-                var watch = $"mosquitto_sub {hostPort} -i sim-watch -t '{telemetry.Prefix}/#' -v";
+                var watch = $"mosquitto_sub {hostPort} -t '{telemetry.Prefix}/#' -v";
                 if (telemetry.Embedded)
                     services._descriptions.Add($"MQTT: {telemetry.BrokerUri} (embedded broker)  ({watch})");
                 else if (await telemetry.WaitConnectedAsync(TimeSpan.FromSeconds(3), cancel))
                     services._descriptions.Add($"MQTT: {telemetry.BrokerUri}  ({watch})");
                 else
                     services._descriptions.Add($"MQTT: {telemetry.BrokerUri} does not answer yet; telemetry keeps retrying in the background");
-                services._descriptions.Add($"MQTT commands: mosquitto_pub {hostPort} -i sim-cmd -t '{telemetry.Prefix}/scaler/<ns>/<hpa>/set' -m '{{\"replicas\":N}}' (or '{{\"mode\":\"auto\"}}')");
+                services._descriptions.Add($"MQTT commands: mosquitto_pub {hostPort} -t '{telemetry.Prefix}/scaler/<ns>/<hpa>/set' -m '{{\"replicas\":N}}' (or '{{\"mode\":\"auto\"}}')");
             }
 
             what = "the virtual panel";

@@ -8,7 +8,8 @@ using MQTTnet.Server;
 
 /// <summary>
 /// MQTTnet's in-process broker, bound to loopback only, so `simulate` (and `run --embedded-broker`) works with nothing
-/// installed. Not a production broker: no authentication, no persistence across restarts.
+/// installed. Not a production broker: no authentication, no persistence across restarts. Like mosquitto, it takes the
+/// empty client id plain `mosquitto_sub`/`mosquitto_pub` send (see <see cref="EmptyClientIdPolicy"/>).
 /// </summary>
 public sealed class EmbeddedBroker : IAsyncDisposable
 {
@@ -37,6 +38,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             .WithPersistentSessions(true)
             .Build();
         var server = new MqttServerFactory().CreateMqttServer(options);
+        server.ValidatingConnectionAsync += EmptyClientIdPolicy.ApplyAsync;
         try
         {
             await server.StartAsync().WaitAsync(cancellationToken);

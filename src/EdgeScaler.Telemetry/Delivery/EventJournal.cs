@@ -4,8 +4,11 @@ using System.Buffers.Binary;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 
-/// <summary>One journaled event: its sequence number and the exact bytes to publish.</summary>
-public readonly record struct JournalEntry(long Seq, byte[] Payload);
+/// <summary>
+/// One journaled event: its sequence number, the exact bytes to publish, and the journal epoch it was written under
+/// (null for an event journaled before epochs existed, whose payload has none either).
+/// </summary>
+public readonly record struct JournalEntry(long Seq, byte[] Payload, string? Epoch);
 
 /// <summary>
 /// The bounded on-disk queue of events not yet acknowledged by the broker (PUBCOMP for QoS 2, PUBACK for QoS 1).
@@ -13,8 +16,10 @@ public readonly record struct JournalEntry(long Seq, byte[] Payload);
 /// <item>`events.log` is an append log of records `magic(2) length(4) seq(8) crc32(4) payload`, each fsynced, so a crash
 /// leaves at worst one torn record at the tail, which the checksum finds and recovery cuts off.</item>
 /// <item>`events.cursor` holds the last acknowledged sequence number, replaced by write-temp-then-rename + fsync.</item>
+/// <item>`events.epoch` holds <see cref="Epoch"/>, a random id made when the journal is created (see <see cref="JournalEpoch"/>).</item>
 /// </list>
-/// Sequence numbers rise by one per event and survive restarts. Past <c>maxEvents</c> unacknowledged events the oldest is
+/// Sequence numbers rise by one per event and survive restarts; they restart at 1 only with a new journal, which has a new
+/// epoch, so (epoch, seq) never names two different events. Past <c>maxEvents</c> unacknowledged events the oldest is
 /// dropped, counted and logged. Thread-safe.
 /// </summary>
 public sealed class EventJournal : IDisposable
@@ -29,6 +34,7 @@ public sealed class EventJournal : IDisposable
     private readonly string _cursorPath;
     private readonly int _maxEvents;
     private readonly ILogger _logger;
+    private readonly string _directory;
     private FileStream _log;
     private long _acked;
     private long _lastSeq;
@@ -40,8 +46,13 @@ public sealed class EventJournal : IDisposable
         _cursorPath = Path.Combine(directory, "events.cursor");
         _maxEvents = maxEvents;
         _logger = logger;
+        _directory = directory;
         _log = null!;
+        Epoch = "";
     }
+
+    /// <summary>This journal's epoch: goes into every event (payload and MQTT 5 user property) next to its seq.</summary>
+    public string Epoch { get; private set; }
 
     /// <summary>Events dropped because the journal was full (since this process started).</summary>
     public long Dropped { get; private set; }
@@ -59,19 +70,25 @@ public sealed class EventJournal : IDisposable
         return journal;
     }
 
-    /// <summary>Journals an event. <paramref name="serialize"/> receives the event's sequence number and returns its bytes.</summary>
-    public long Append(Func<long, byte[]> serialize)
+    /// <summary>Journals an event whose bytes do not name the epoch (<see cref="Append(Func{long, string, byte[]})"/> for those that do).</summary>
+    public long Append(Func<long, byte[]> serialize) => Append((seq, _) => serialize(seq));
+
+    /// <summary>
+    /// Journals an event. <paramref name="serialize"/> receives the event's sequence number and the journal's epoch and
+    /// returns its bytes.
+    /// </summary>
+    public long Append(Func<long, string, byte[]> serialize)
     {
         lock (_gate)
         {
             var seq = _lastSeq + 1;
-            var payload = serialize(seq);
+            var payload = serialize(seq, Epoch);
             if (payload.Length > MaxRecordBytes) throw new ArgumentException($"event of {payload.Length} bytes exceeds the journal's record limit");
             while (_pending.Count >= _maxEvents) DropOldest();
             WriteRecord(_log, seq, payload);
             _log.Flush(flushToDisk: true);
             _lastSeq = seq;
-            _pending.Enqueue(new JournalEntry(seq, payload));
+            _pending.Enqueue(new JournalEntry(seq, payload, Epoch));
             return seq;
         }
     }
@@ -143,6 +160,10 @@ public sealed class EventJournal : IDisposable
 
     private void Recover()
     {
+        // A journal without an epoch is new (or its epoch file was lost): either way a fresh epoch can never make two
+        // different events look alike; at worst a consumer sees a redelivered event under a new name once.
+        var hadJournal = File.Exists(_cursorPath) || File.Exists(_logPath);
+        Epoch = JournalEpoch.ReadOrCreate(Path.Combine(_directory, JournalEpoch.FileName), hadJournal, _logger);
         _acked = ReadCursor();
         _lastSeq = _acked;
         var goodLength = 0L;
@@ -154,7 +175,7 @@ public sealed class EventJournal : IDisposable
             {
                 offset += length;
                 _lastSeq = Math.Max(_lastSeq, seq);
-                if (seq > _acked) _pending.Enqueue(new JournalEntry(seq, payload));
+                if (seq > _acked) _pending.Enqueue(new JournalEntry(seq, payload, JournalEpoch.FromPayload(payload)));
                 else _ackedRecordsInLog++;
             }
             goodLength = offset;

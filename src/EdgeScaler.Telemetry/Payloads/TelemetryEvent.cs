@@ -2,12 +2,15 @@ namespace EdgeScaler.Telemetry.Payloads;
 
 /// <summary>
 /// `&lt;prefix&gt;/events`: one scale action, override or command answer. <see cref="Seq"/> rises by one per node and survives
-/// restarts, so consumers can order events and notice a gap (journal overflow) or a redelivery.
+/// restarts, so consumers can order events and notice a gap (journal overflow) or a redelivery. <see cref="Epoch"/> names
+/// the journal that numbered it: a deleted journal starts again at seq 1 under a new epoch, so (node, epoch, seq) is unique.
 /// </summary>
 public sealed class TelemetryEvent
 {
     public int V { get; set; } = 1;
     public long Seq { get; set; }
+    /// <summary>The journal's epoch (16 hex digits); added within version 1.</summary>
+    public string? Epoch { get; set; }
     public DateTimeOffset Ts { get; set; }
     public string Node { get; set; } = "";
     /// <summary>scale | override | command.</summary>

@@ -90,6 +90,34 @@ public class ScalingPipelineTests
         Assert.Equal([new ScaleEvent(2, Fx.Now)], free.HistoryAfter.ScaleUpEvents);
     }
 
+    /// <summary>
+    /// Upstream's rescaleReason comes from the metrics' proposal before normalization: "X above target" when it is above
+    /// the current count, "All metrics below target" when below, and empty otherwise — also when the legacy
+    /// stabilization window (behavior nil) alone then raises the count ("New size: 6; reason: ").
+    /// Three pods requesting 1000m against a 50 % target; history: one recommendation a minute or two ago (0 = none).
+    /// </summary>
+    [Theory]
+    [InlineData(500, 8, 6, "")]                                                            // at target; the window's 8 raises it (limited to max(2×3, 4))
+    [InlineData(500, 0, 3, "within target")]                                               // at target, nothing remembered: no rescale
+    [InlineData(500, 3, 3, "within target")]                                               // at target, the window agrees
+    [InlineData(900, 0, 6, "cpu resource utilization (percentage of request) above target")] // 180 % → 6
+    [InlineData(200, 3, 3, "All metrics below target")]                                    // wants 2, the window holds 3
+    [InlineData(200, 8, 6, "All metrics below target")]                                    // wants 2, the window raises to 6: upstream keeps this reason
+    public void Legacy_window_rescale_reason_is_upstreams(long usagePerPodMilli, int remembered, int desired, string reason)
+    {
+        var history = remembered == 0 ? HpaHistory.Empty : HpaHistory.Empty with { Recommendations = [new TimestampedRecommendation(remembered, Fx.Now.AddMinutes(-2))] };
+        var input = Fx.Input(Fx.Spec(1, 10, null, MetricSpec.ResourceUtilization("cpu", 50)), 3, Fx.Pods(1000, 1000, 1000),
+            Fx.CpuUsage(usagePerPodMilli, usagePerPodMilli, usagePerPodMilli), history);
+
+        var o = ScalingPipeline.Decide(input, NoHeat, null);
+
+        Assert.Equal(desired, o.DesiredReplicas);
+        Assert.Equal(ScaleMode.Auto, o.Decision.Mode);
+        Assert.Equal(reason, o.Decision.Reason);
+        if (o.IsRescale)
+            Assert.Contains(o.Hpa.Events, e => e.Reason == HpaConditions.SuccessfulRescale && e.Message == $"New size: {desired}; reason: {reason}");
+    }
+
     [Fact]
     public void Property_released_override_returns_to_the_hpa_answer_and_result_stays_in_range()
     {

@@ -22,12 +22,12 @@ public static class Samples
     public static TelemetryOptions Options(string brokerUri, string journalDir, string passwordDir)
     {
         var passwordFile = Path.Combine(passwordDir, "mqtt-password");
-        File.WriteAllText(passwordFile, Mosquitto.Agent.Password + "\n");
+        File.WriteAllText(passwordFile, TelemetryBroker.Agent.Password + "\n");
         return new TelemetryOptions
         {
             BrokerUri = brokerUri,
             Cluster = "test",
-            Username = Mosquitto.Agent.User,
+            Username = TelemetryBroker.Agent.User,
             PasswordFile = passwordFile,
             JournalPath = journalDir,
             ReconnectMin = TimeSpan.FromMilliseconds(50),

@@ -141,7 +141,7 @@ public static class ExplainReport
         sb.AppendLine(o.Override is { } ov ? $"override: {ov.Reason} → {ov.Allowed}"
             : request.Override is not null ? "override: expired, not applied" : "override: none");
         var last = o.IsRescale
-            ? $"desired: {o.DesiredReplicas} — would scale {hpa.CurrentReplicas} → {o.DesiredReplicas} ({o.Decision.Reason})"
+            ? $"desired: {o.DesiredReplicas} — would scale {hpa.CurrentReplicas} → {o.DesiredReplicas} ({(o.Decision.Reason.Length > 0 ? o.Decision.Reason : "no reason, as upstream: only the stabilization window moved the count")})"
             : $"desired: {o.DesiredReplicas} — no change ({o.Decision.Reason})";
         sb.AppendLine(last);
         return sb.ToString();

@@ -1,4 +1,4 @@
-namespace EdgeScaler.Telemetry.Tests.Infrastructure;
+namespace EdgeScaler.TestKit;
 
 using System.Net;
 using System.Security.Cryptography;

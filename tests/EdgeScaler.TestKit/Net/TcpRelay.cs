@@ -1,21 +1,23 @@
-namespace EdgeScaler.Telemetry.Tests.Infrastructure;
+namespace EdgeScaler.TestKit;
 
 using System.Net;
 using System.Net.Sockets;
 
 /// <summary>
-/// A loopback TCP relay between the agent and the broker. <see cref="CutAll"/> resets every open connection, as a
-/// pulled cable or a crashed agent would look to the broker: no DISCONNECT packet, so the broker publishes the Will.
+/// A loopback TCP relay in front of a server (a broker, say): counts the payload bytes each way, and
+/// <see cref="CutAll"/> resets every open connection as a pulled cable or a crashed client would look to the server
+/// (no goodbye packet: an MQTT broker publishes the Will).
 /// </summary>
-public sealed class TcpProxy : IAsyncDisposable
+public sealed class TcpRelay : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _target;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<(Socket A, Socket B)> _pairs = [];
+    private readonly List<(Socket Client, Socket Upstream)> _pairs = [];
     private readonly Task _accept;
+    private long _bytesUp, _bytesDown;
 
-    public TcpProxy(int targetPort)
+    public TcpRelay(int targetPort)
     {
         _target = targetPort;
         _listener.Start();
@@ -24,18 +26,26 @@ public sealed class TcpProxy : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public long BytesToBroker => Interlocked.Read(ref _bytesToBroker);
+    /// <summary>Payload bytes clients sent to the server.</summary>
+    public long BytesUp => Interlocked.Read(ref _bytesUp);
 
-    private long _bytesToBroker;
+    /// <summary>Payload bytes the server sent back.</summary>
+    public long BytesDown => Interlocked.Read(ref _bytesDown);
+
+    public void ResetCounts()
+    {
+        Interlocked.Exchange(ref _bytesUp, 0);
+        Interlocked.Exchange(ref _bytesDown, 0);
+    }
 
     public void CutAll()
     {
         lock (_pairs)
         {
-            foreach (var (a, b) in _pairs)
+            foreach (var (client, upstream) in _pairs)
             {
-                a.Close(0);
-                b.Close(0);
+                client.Close(0);
+                upstream.Close(0);
             }
             _pairs.Clear();
         }
@@ -53,15 +63,16 @@ public sealed class TcpProxy : IAsyncDisposable
                 catch (SocketException) { client.Close(0); upstream.Dispose(); continue; }
                 client.NoDelay = true;
                 lock (_pairs) _pairs.Add((client, upstream));
-                _ = Pump(client, upstream, toBroker: true);
-                _ = Pump(upstream, client, toBroker: false);
+                _ = Pump(client, upstream, up: true);
+                _ = Pump(upstream, client, up: false);
             }
         }
         catch (OperationCanceledException) { }
         catch (ObjectDisposedException) { }
+        catch (SocketException) { }
     }
 
-    private async Task Pump(Socket from, Socket to, bool toBroker)
+    private async Task Pump(Socket from, Socket to, bool up)
     {
         var buffer = new byte[16384];
         try
@@ -70,7 +81,7 @@ public sealed class TcpProxy : IAsyncDisposable
             {
                 var n = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
                 if (n == 0) break;
-                if (toBroker) Interlocked.Add(ref _bytesToBroker, n);
+                Interlocked.Add(ref up ? ref _bytesUp : ref _bytesDown, n);
                 await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, _stop.Token);
             }
         }
