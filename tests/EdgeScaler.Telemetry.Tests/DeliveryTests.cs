@@ -152,7 +152,7 @@ public sealed class DeliveryTests
     }
 
     /// <summary>The MQTT 5 user property <paramref name="name"/> as mosquitto_sub printed it.</summary>
-    private static string Property(Received m, string name) =>
+    private static string Property(ReceivedMessage m, string name) =>
         Assert.Single(m.UserProperties.Split(' ', StringSplitOptions.RemoveEmptyEntries), p => p.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..];
 
     [Fact]
@@ -160,10 +160,10 @@ public sealed class DeliveryTests
     {
         using var dir = new TempDir();
         var journal = dir.Sub("journal");
-        await using var broker = await Mosquitto.StartAsync();
-        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", clientId: "epoch-watcher", qos: 2);
+        await using var broker = await TelemetryBroker.StartAsync();
+        await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/test/events", TelemetryBroker.Viewer, clientId: "epoch-watcher", qos: 2);
 
-        await using (var first = Samples.Agent(Samples.Options(broker.PlainUri, journal, dir.Path)))
+        await using (var first = Samples.Agent(Samples.Options(broker.Uri, journal, dir.Path)))
         {
             await first.StartAsync();
             for (var i = 1; i <= 3; i++) first.PublishDecision(Samples.Decision("default", "web", i, i + 1));
@@ -172,13 +172,13 @@ public sealed class DeliveryTests
         }
         Directory.Delete(journal, recursive: true); // an operator wipes /var/lib/edgescaler/mqtt
 
-        await using var second = Samples.Agent(Samples.Options(broker.PlainUri, journal, dir.Path));
+        await using var second = Samples.Agent(Samples.Options(broker.Uri, journal, dir.Path));
         await second.StartAsync();
         for (var i = 1; i <= 2; i++) second.PublishDecision(Samples.Decision("shop", "api", i, i + 1));
         await sub.WaitUntilAsync(ms => ms.Count >= 5, "events from the restarted agent");
         var all = sub.Messages;
 
-        string Epoch(Received m) => JsonDocument.Parse(m.Payload).RootElement.GetProperty("epoch").GetString()!;
+        string Epoch(ReceivedMessage m) => JsonDocument.Parse(m.Payload).RootElement.GetProperty("epoch").GetString()!;
         Assert.Equal([1L, 2, 3, 1, 2], all.Select(Seq));
         Assert.All(all, m => DocumentedSchema.AssertMatches("event-scale", m.Payload));
         Assert.All(all, m => Assert.Equal(Epoch(m), Property(m, "epoch")));
