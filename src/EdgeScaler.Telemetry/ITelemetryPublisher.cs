@@ -31,4 +31,5 @@ public sealed record TelemetryStats(
     int EventsPending,
     long EventsDropped,
     long CommandsAccepted,
-    long CommandsRejected);
+    long CommandsRejected,
+    long CommandsRedelivered = 0);

@@ -34,8 +34,9 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
     private readonly HomeAssistantDiscovery? _discovery;
     private readonly Backoff _backoff;
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly Channel<MqttApplicationMessage> _inbox = Channel.CreateBounded<MqttApplicationMessage>(
+    private readonly Channel<(MqttApplicationMessage Message, ushort PacketId)> _inbox = Channel.CreateBounded<(MqttApplicationMessage, ushort)>(
         new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly RecentCommands _recentCommands;
     private readonly object _gate = new();
     private readonly Dictionary<string, byte[]> _discoveryConfigs = new(StringComparer.Ordinal);
     private readonly Dictionary<HpaRef, (int Current, int Desired, ScaleMode Mode)> _lastScaleEvent = [];
@@ -53,7 +54,7 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
     private volatile bool _pingFailed;
     private MqttQualityOfServiceLevel _eventQos = MqttQualityOfServiceLevel.ExactlyOnce;
     private readonly ReadOnlyMemory<byte> _nodeUtf8;
-    private long _connects, _statesPublished, _eventsPublished, _commandsAccepted, _commandsRejected;
+    private long _connects, _statesPublished, _eventsPublished, _commandsAccepted, _commandsRejected, _commandsRedelivered;
 
     public MqttTelemetry(
         TelemetryOptions options,
@@ -73,6 +74,8 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
         _topics = new TopicSchema(options.GetPrefix(), nodeName);
         _nodeUtf8 = System.Text.Encoding.UTF8.GetBytes(nodeName);
         _backoff = new Backoff(options.ReconnectMin, options.ReconnectMax);
+        // The broker redelivers from our session for as long as it keeps it; a publisher's retry comes within seconds.
+        _recentCommands = new RecentCommands(256, TimeSpan.FromTicks(Math.Max(options.SessionExpiry.Ticks, TimeSpan.FromMinutes(5).Ticks)));
         if (overrides is not null && catalog is not null)
             _commands = new CommandHandler(_topics, catalog, overrides, leadership ?? DelegateLeadership.Always, CommandLimits.From(options), _time, _logger);
         if (options.Discovery)
@@ -92,7 +95,8 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
         _journal?.PendingCount ?? 0,
         _journal?.Dropped ?? 0,
         Interlocked.Read(ref _commandsAccepted),
-        Interlocked.Read(ref _commandsRejected));
+        Interlocked.Read(ref _commandsRejected),
+        Interlocked.Read(ref _commandsRedelivered));
 
     /// <summary>Opens the journal, starts the embedded broker if asked, and starts the connection loop. Returns at once.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -425,7 +429,7 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
             }
             return Task.CompletedTask;
         }
-        if (_commands is not null && !_inbox.Writer.TryWrite(message))
+        if (_commands is not null && !_inbox.Writer.TryWrite((message, args.PacketIdentifier)))
             _logger.LogWarning("MQTT command queue full; command on {Topic} dropped", message.Topic);
         return Task.CompletedTask;
     }
@@ -435,8 +439,18 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
     {
         try
         {
-            await foreach (var message in _inbox.Reader.ReadAllAsync(ct))
+            await foreach (var (message, packetId) in _inbox.Reader.ReadAllAsync(ct))
             {
+                var delivery = CommandDelivery.From(message.Topic, message.Payload, message.ResponseTopic, message.CorrelationData, packetId, message.Dup);
+                if (_recentCommands.FindRedelivery(delivery, _time.GetUtcNow()) is { } earlier)
+                {
+                    // QoS 1 is at-least-once: applying it again would restart a `for` timer and add a second event.
+                    Interlocked.Increment(ref _commandsRedelivered);
+                    _logger.LogInformation("MQTT command for {Hpa} was delivered again ({Why}); answered as the first time ({Result}), not applied again",
+                        earlier.Hpa, delivery.HasCorrelation ? "same correlation data" : "DUP, same packet id", earlier.Reply.Result);
+                    await ReplyAsync(message, earlier, ct);
+                    continue;
+                }
                 CommandOutcome? outcome;
                 try { outcome = await _commands!.HandleAsync(message.Topic, message.Payload, ct); }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -445,6 +459,7 @@ public sealed class MqttTelemetry : ITelemetryPublisher, IAsyncDisposable
                     continue;
                 }
                 if (outcome is null) continue;
+                _recentCommands.Remember(delivery, outcome, _time.GetUtcNow());
                 Interlocked.Increment(ref outcome.Reply.Result == "accepted" ? ref _commandsAccepted : ref _commandsRejected);
                 AppendEvent(outcome.Event);
                 Wake();

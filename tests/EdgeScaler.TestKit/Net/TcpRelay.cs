@@ -32,6 +32,9 @@ public sealed class TcpRelay : IAsyncDisposable
     /// <summary>Payload bytes the server sent back.</summary>
     public long BytesDown => Interlocked.Read(ref _bytesDown);
 
+    /// <summary>While true, bytes from clients are swallowed (a one-way outage): e.g. a PUBACK the server never gets.</summary>
+    public volatile bool DropUp;
+
     public void ResetCounts()
     {
         Interlocked.Exchange(ref _bytesUp, 0);
@@ -81,6 +84,7 @@ public sealed class TcpRelay : IAsyncDisposable
             {
                 var n = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
                 if (n == 0) break;
+                if (up && DropUp) continue;
                 Interlocked.Add(ref up ? ref _bytesUp : ref _bytesDown, n);
                 await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, _stop.Token);
             }
