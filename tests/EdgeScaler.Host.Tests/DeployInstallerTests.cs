@@ -1,13 +1,15 @@
 namespace EdgeScaler.Host.Tests;
 
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using EdgeScaler.TestKit;
 
 /// <summary>
 /// deploy/install.sh against a real OpenSSH server on a loopback port, logging in with a generated key, installing
 /// into a scratch root with systemctl calls recorded (the installer's --root/--record-systemctl flags).
 /// The "binary" is a small shell stand-in answering `version` and `sample`, since tests do not build Native AOT.
+/// Besides root, sshd knows a non-root user that exists only in its own mount namespace (no account is added to
+/// this machine): unshare gives sshd a private mount table in which a copy of /etc/passwd with that user is
+/// bind-mounted over the real one, so a login as that user is a real login with a non-zero uid.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DeployInstallerTests : IDisposable
@@ -15,6 +17,7 @@ public sealed class DeployInstallerTests : IDisposable
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("es-install-");
     private readonly Process _sshd;
     private readonly int _port;
+    private const string NonRootUser = "es-deployer"; // uid 4242, no sudoers rule
 
     private string D(string name) => Path.Combine(_dir.FullName, name);
     private string Root => D("root");
@@ -25,7 +28,11 @@ public sealed class DeployInstallerTests : IDisposable
         Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", D("hostkey"));
         Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", D("clientkey"));
         File.Copy(D("clientkey.pub"), D("authorized_keys"));
-        _port = FreePort();
+        // sshd reads the key file as the user logging in: the non-root one must reach it (the private keys stay 0600).
+        File.SetUnixFileMode(_dir.FullName, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(D("authorized_keys"), (UnixFileMode)0b110_100_100);
+        File.WriteAllText(D("passwd"), File.ReadAllText("/etc/passwd") + $"{NonRootUser}:x:4242:4242:deploy test:/tmp:/bin/sh\n");
+        _port = LoopbackPort.Free();
         File.WriteAllText(D("sshd_config"), $"""
             Port {_port}
             ListenAddress 127.0.0.1
@@ -39,11 +46,15 @@ public sealed class DeployInstallerTests : IDisposable
             PidFile {D("sshd.pid")}
             """);
         Directory.CreateDirectory("/run/sshd"); // privilege separation directory sshd insists on
-        var sshd = File.Exists("/usr/sbin/sshd") ? "/usr/sbin/sshd" : throw new InvalidOperationException("sshd not found: install openssh-server (.ci/apt.d/deploy.txt)");
-        _sshd = Process.Start(new ProcessStartInfo(sshd) { ArgumentList = { "-D", "-e", "-f", D("sshd_config") }, RedirectStandardError = true, UseShellExecute = false })!;
-        _sshd.ErrorDataReceived += (_, _) => { };
+        var sshd = ExternalTool.Find("sshd", "openssh-server");
+        _sshd = ExternalTool.Start("unshare", "util-linux", ["--mount", "--propagation", "private", "sh", "-c",
+            "mount --bind \"$0\" /etc/passwd && exec \"$1\" -D -e -f \"$2\"", D("passwd"), sshd, D("sshd_config")]);
+        var sshdLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _sshd.ErrorDataReceived += (_, e) => { if (e.Data is not null) sshdLog.Enqueue(e.Data); };
+        _sshd.OutputDataReceived += (_, _) => { };
         _sshd.BeginErrorReadLine();
-        WaitForPort(_port);
+        _sshd.BeginOutputReadLine();
+        LoopbackPort.WaitUntilAccepting(_port, () => _sshd.HasExited ? $"sshd exited {_sshd.ExitCode}: {string.Join('\n', sshdLog)}" : null);
 
         // The scratch root: a running-systemd marker and the user databases useradd --prefix edits.
         Directory.CreateDirectory(Path.Combine(Root, "run/systemd/system"));
@@ -56,9 +67,11 @@ public sealed class DeployInstallerTests : IDisposable
         File.WriteAllText(D("mqtt-password"), "s3cret\n");
     }
 
-    private (int Code, string Output) Install(params string[] extra)
+    private (int Code, string Output) Install(params string[] extra) => InstallAs("root@127.0.0.1", extra);
+
+    private (int Code, string Output) InstallAs(string target, params string[] extra)
     {
-        var args = new List<string> { RepoPaths.Of("deploy/install.sh"), "root@127.0.0.1", "--port", _port.ToString(), "--identity", D("clientkey"),
+        var args = new List<string> { RepoPaths.Of("deploy/install.sh"), target, "--port", _port.ToString(), "--identity", D("clientkey"),
             "--root", Root, "--record-systemctl", Recorded, "--ready-timeout", "3" };
         args.AddRange(extra);
         return Run("bash", [.. args]);
@@ -157,11 +170,22 @@ public sealed class DeployInstallerTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("systemd is not running", output);
 
-        var closed = FreePort();
+        var closed = LoopbackPort.Free();
         (code, output) = Run("bash", RepoPaths.Of("deploy/install.sh"), "root@127.0.0.1", "--port", closed.ToString(), "--identity", D("clientkey"), "--binary", D("edgescaler"));
         Assert.Equal(1, code);
         Assert.Contains("cannot reach root@127.0.0.1", output);
         Assert.Empty(RecordedCalls());
+    }
+
+    [Fact]
+    public void Deploy_as_a_non_root_user_without_passwordless_sudo_is_refused_before_anything_is_copied()
+    {
+        var (code, output) = InstallAs($"{NonRootUser}@127.0.0.1", "--arch", "x64", "--binary", D("edgescaler"), "--config", D("edgescaler.json"));
+        Assert.True(code == 1, output);
+        Assert.Contains($"{NonRootUser}@127.0.0.1: user is not root and has no passwordless sudo (add a sudoers rule or use root@)", output);
+        Assert.Empty(RecordedCalls());
+        Assert.False(Directory.Exists(Path.Combine(Root, "usr")), "nothing installed");
+        Assert.False(Directory.Exists(Path.Combine(Root, "etc/edgescaler")), "no config written");
     }
 
     [Fact]
@@ -176,23 +200,6 @@ public sealed class DeployInstallerTests : IDisposable
         Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith("systemctl.log", StringComparison.Ordinal))
             .ToDictionary(f => f, f => $"{File.GetLastWriteTimeUtc(f):O} {ModeOf(f)} {new FileInfo(f).Length}");
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static void WaitForPort(int port)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            try { using var c = new TcpClient(); c.Connect(IPAddress.Loopback, port); return; }
-            catch (SocketException) { Thread.Sleep(25); }
-        }
-        throw new InvalidOperationException($"sshd did not listen on {port}");
-    }
 
     public void Dispose()
     {

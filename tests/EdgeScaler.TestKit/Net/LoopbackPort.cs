@@ -14,6 +14,22 @@ public static class LoopbackPort
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Blocks until a server accepts on 127.0.0.1:<paramref name="port"/>; <paramref name="gaveUp"/> returns why not
+    /// (the server exited, say) to stop waiting early. Fails after 10 s.
+    /// </summary>
+    public static void WaitUntilAccepting(int port, Func<string?> gaveUp)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (gaveUp() is { } why) throw new InvalidOperationException($"nothing will listen on {port}: {why}");
+            if (AcceptsAsync(port).GetAwaiter().GetResult()) return;
+            Thread.Sleep(25);
+        }
+        throw new TimeoutException($"nothing listened on {port} within 10 s");
+    }
+
     /// <summary>Whether something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
     public static async Task<bool> AcceptsAsync(int port)
     {
