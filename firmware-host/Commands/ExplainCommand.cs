@@ -17,7 +17,10 @@ public static class ExplainCommand
           scale          kubectl get --raw /apis/apps/v1/namespaces/NS/deployments/NAME/scale
           pods           kubectl get pods -n NS -l SELECTOR -o json
           podMetrics     kubectl get --raw "/apis/metrics.k8s.io/v1beta1/namespaces/NS/pods?labelSelector=..."
-        and optionally customMetrics, externalMetrics, history, controller, nodes, override, now.
+        and optionally customMetrics, externalMetrics, controller, nodes, now, and
+          historyConfigMap  kubectl get configmap edgescaler-hpa-history -n kube-system -o json
+                            (the Scaler's stabilization memory; or a history object)
+          override          replaces the HPA's edgescaler.io/override-* annotations (read otherwise)
         Runs the same code as the Scaler (upstream HPA algorithm, thermal policy, overrides) and prints
         each step: metric proposals, stabilization, limits, thermal cap, override, final replicas.
 

@@ -82,6 +82,52 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public async Task Override_comes_from_the_hpa_annotations_unless_the_bundle_says_otherwise()
+    {
+        var dir = Directory.CreateTempSubdirectory("explain-test");
+        try
+        {
+            // captured-override: `edgescaler override shop/web --replicas 2` wrote the annotations; the HPA alone says 4.
+            var captured = File.ReadAllText(Path.Combine(BundleDir(), "captured-override.json"));
+            var (_, json, _) = await Run("explain", "--input", Path.Combine(BundleDir(), "captured-override.json"), "--json");
+            Assert.Contains("\"desiredReplicas\": 2", json);
+            Assert.Contains("\"source\": \"cli\"", json);
+
+            var path = Path.Combine(dir.FullName, "no-override.json");
+            File.WriteAllText(path, captured.Replace("\"now\":", "\"override\": null, \"now\":"));
+            (_, json, _) = await Run("explain", "--input", path, "--json");
+            Assert.Contains("\"desiredReplicas\": 4", json);
+            Assert.Contains("\"override\": null", json);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public async Task History_configmap_entry_of_another_hpa_uid_is_not_this_hpas_history_and_a_bad_entry_names_its_path()
+    {
+        var dir = Directory.CreateTempSubdirectory("explain-test");
+        try
+        {
+            var captured = File.ReadAllText(Path.Combine(BundleDir(), "captured-scale-down-window.json"));
+            var (_, json, _) = await Run("explain", "--input", Path.Combine(BundleDir(), "captured-scale-down-window.json"), "--json");
+            var remembered = System.Text.Json.Nodes.JsonNode.Parse(json)!["historyAfter"]!["recommendations"]!.AsArray().Count;
+            Assert.True(remembered > 5, json); // the agent's window, plus this decision
+
+            // The same entry written for a deleted HPA of the same name: the controller would start afresh, so does explain.
+            var path = Path.Combine(dir.FullName, "recreated.json");
+            File.WriteAllText(path, captured.Replace("uid=0b6a1c55-", "uid=ffffffff-"));
+            (_, json, _) = await Run("explain", "--input", path, "--json");
+            Assert.Equal(2, System.Text.Json.Nodes.JsonNode.Parse(json)!["historyAfter"]!["recommendations"]!.AsArray().Count); // seed + this one
+
+            File.WriteAllText(path, captured.Replace(";r=3@", ";r=x@"));
+            var (code, _, err) = await Run("explain", "--input", path);
+            Assert.Equal(2, code);
+            Assert.Contains("historyConfigMap.data.shop_web", err);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
     public async Task Missing_pod_metrics_is_a_failed_metric_not_a_crash()
     {
         var dir = Directory.CreateTempSubdirectory("explain-test");

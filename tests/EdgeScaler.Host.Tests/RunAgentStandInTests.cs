@@ -1,10 +1,6 @@
 namespace EdgeScaler.Host.Tests;
 
-using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using EdgeScaler.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,36 +12,16 @@ using Microsoft.Extensions.DependencyInjection;
 /// node's thermal state reaching the policy.
 /// </summary>
 [Collection(SerialCollection.Name)]
-public sealed partial class RunAgentStandInTests : IAsyncLifetime
+public sealed class RunAgentStandInTests : IAsyncLifetime
 {
-    private const string Node = "pi-a";
-    private const string PodUid = "74f449ef-7500-638f-dfcb-7fd8adb7b184"; // a guaranteed pod with two containers in the fixture
+    private const string Node = AgentRig.Node;
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("es-run-agent-").FullName;
-    private KubeApiStandIn _api = null!;
-    private Func<string> _extraOutput = () => "";
-    private string _hostRoot = "";
-    private string _podSlice = "";
-    private string[] _containerScopes = [];
+    private AgentRig _rig = null!;
 
-    public async Task InitializeAsync()
-    {
-        _api = await KubeApiStandIn.StartAsync();
-        _hostRoot = Path.Combine(_dir, "host");
-        CopyTree(RepoPaths.Of("boards/rpi-4b/fixture"), _hostRoot);
-        _podSlice = Path.Combine(_hostRoot, "sys/fs/cgroup/kubepods.slice", $"kubepods-pod{PodUid.Replace('-', '_')}.slice");
-        _containerScopes = Directory.GetDirectories(_podSlice, "cri-containerd-*.scope").Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(2, _containerScopes.Length);
-        File.WriteAllText(Path.Combine(_hostRoot, "sys/devices/platform/soc/soc:firmware/get_throttled"), "0\n");
-        SeedCluster();
-    }
+    public async Task InitializeAsync() => _rig = await AgentRig.StartAsync(RepoPaths.Of("boards/rpi-4b/fixture"));
 
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public async Task Cool_node_serves_named_pod_metrics_and_scales_the_deployment_from_in_process_metrics()
@@ -84,16 +60,8 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
         await WaitUntil(agent, () => Replicas() == 3 && Utilization() is not null, "the controller settled at maxReplicas");
 
         // The bundle, captured as docs/explain.md says (get --raw: the stand-in serves no discovery documents).
-        var kubeconfig = Path.Combine(_dir, "kubeconfig");
-        var bundle = new JsonObject
-        {
-            ["hpa"] = Kubectl("--kubeconfig", kubeconfig, "get", "--raw", "/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers/web"),
-            ["scale"] = Kubectl("--kubeconfig", kubeconfig, "get", "--raw", "/apis/apps/v1/namespaces/shop/deployments/web/scale"),
-            ["pods"] = Kubectl("--kubeconfig", kubeconfig, "get", "--raw", "/api/v1/namespaces/shop/pods?labelSelector=app%3Dweb"),
-            ["podMetrics"] = Kubectl("--server", metricsApi.ToString().TrimEnd('/'), "--insecure-skip-tls-verify", "--token=x",
-                "get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods?labelSelector=app%3Dweb"),
-        };
-        var file = Path.Combine(_dir, "bundle.json");
+        var bundle = _rig.CaptureBundle(metricsApi);
+        var file = Path.Combine(_rig.Dir, "bundle.json");
         File.WriteAllText(file, bundle.ToJsonString());
 
         var output = new StringWriter();
@@ -107,17 +75,6 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
         Assert.Equal(["web-0"], metric["pods"]!["ready"]!.AsArray().Select(p => (string)p!).ToArray());
         Assert.True(metric["currentAverageUtilization"]!.GetValue<int>() > 100, metric.ToJsonString()); // ~200 %; above 100 % any reading means 3
         Assert.Contains(explained["conditions"]!.AsArray(), c => (string?)c!["type"] == "ScalingLimited" && (string?)c["status"] == "True");
-    }
-
-    private static JsonNode Kubectl(params string[] args)
-    {
-        var start = new ProcessStartInfo("kubectl", args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(30_000), "kubectl hung: " + string.Join(' ', args));
-        Assert.True(p.ExitCode == 0, $"kubectl {string.Join(' ', args)}: {stderr.Result}");
-        return JsonNode.Parse(stdout.Result)!;
     }
 
     [Fact]
@@ -141,7 +98,7 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
         SetTemperature(82.0);
         await using var broker = await MosquittoBroker.StartAsync();
         await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/#");
-        using var agent = StartAgent(mqtt: new JsonObject { ["brokerUri"] = broker.Uri, ["interval"] = "1s", ["journalPath"] = Path.Combine(_dir, "mqtt") });
+        using var agent = StartAgent(mqtt: new JsonObject { ["brokerUri"] = broker.Uri, ["interval"] = "1s", ["journalPath"] = Path.Combine(_rig.Dir, "mqtt") });
         using var load = BurnCpu(coresPerContainer: 0.2);
 
         string? Payload(string topic, string contains) =>
@@ -164,8 +121,8 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
         await using var broker = await MosquittoBroker.StartAsync();
         await using var sub = await MosquittoSub.StartAsync(broker, "edgescaler/default/events");
 
-        var config = Configuration.ConfigLoader.Load(WriteConfig(
-            new JsonObject { ["brokerUri"] = broker.Uri, ["journalPath"] = Path.Combine(_dir, "mqtt") },
+        var config = Configuration.ConfigLoader.Load(_rig.WriteConfig(
+            new JsonObject { ["brokerUri"] = broker.Uri, ["journalPath"] = Path.Combine(_rig.Dir, "mqtt") },
             new JsonObject { ["enabled"] = true, ["targets"] = new JsonArray("shop/web"), ["debounce"] = "5ms" }));
         Assert.True(config.IsValid, string.Join("; ", config.Problems));
         // The board profile's wiring (rpi-4b: chip "pinctrl-bcm2711", 58 lines; up = line 5) on a virtual chip of that shape.
@@ -179,7 +136,7 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
         builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(log);
         using var host = builder.Build();
         await host.StartAsync();
-        _extraOutput = () => string.Join('\n', log.Lines.Select(l => $"{l.Level}: {l.Message}"));
+        _rig.ExtraOutput = () => string.Join('\n', log.Lines.Select(l => $"{l.Level}: {l.Message}"));
         try
         {
             // The controller has decided for shop/web (1 replica, cool, no load) and the panel has opened its lines.
@@ -206,134 +163,20 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
         Assert.False(driver.IsOpen(17)); // the panel let go of its LED line on stop
     }
 
-    private EdgescalerProcess StartAgent(JsonObject? mqtt = null) =>
-        new(["run", "--config", WriteConfig(mqtt)], new Dictionary<string, string> { ["NODE_NAME"] = Node });
+    private EdgescalerProcess StartAgent(JsonObject? mqtt = null) => new(_rig.RunArguments(mqtt), AgentRig.AgentEnvironment);
 
-    private string WriteConfig(JsonObject? mqtt = null, JsonObject? panel = null)
-    {
-        var kubeconfig = _api.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
-        var config = Path.Combine(_dir, "edgescaler.json");
-        File.WriteAllText(config, JsonSerializer.Serialize(new JsonObject
-        {
-            ["node"] = new JsonObject { ["hostRoot"] = _hostRoot, ["interval"] = "500ms" },
-            ["kubernetes"] = new JsonObject { ["kubeconfig"] = kubeconfig },
-            ["scaler"] = new JsonObject { ["syncPeriod"] = "1s", ["stateDirectory"] = Path.Combine(_dir, "state") },
-            ["metricsApi"] = new JsonObject
-            {
-                ["listenAddress"] = "127.0.0.1", ["port"] = 0, ["allowAnonymous"] = true, ["certDirectory"] = Path.Combine(_dir, "tls"),
-            },
-            ["mqtt"] = mqtt ?? new JsonObject(),
-            ["panel"] = panel ?? new JsonObject(),
-        }));
-        return config;
-    }
+    private int Replicas() => _rig.Replicas();
 
-    private void SeedCluster()
-    {
-        _api.Seed("v1", "nodes", new JsonObject { ["metadata"] = new JsonObject { ["name"] = Node, ["labels"] = new JsonObject { ["kubernetes.io/arch"] = "arm64" } } });
-        var started = DateTime.UtcNow.AddMinutes(-10).ToString("yyyy-MM-ddTHH:mm:ssZ");
-        JsonObject Container(string name) => new()
-        {
-            ["name"] = name,
-            ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["cpu"] = "100m" } },
-        };
-        JsonObject Status(string name, string scope) => new()
-        {
-            ["name"] = name,
-            ["ready"] = true,
-            ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = started } },
-            ["containerID"] = "containerd://" + Path.GetFileName(scope)["cri-containerd-".Length..^".scope".Length],
-        };
-        _api.Seed("v1", "pods", new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["name"] = "web-0", ["namespace"] = "shop", ["uid"] = PodUid, ["labels"] = new JsonObject { ["app"] = "web" } },
-            ["spec"] = new JsonObject { ["nodeName"] = Node, ["containers"] = new JsonArray(Container("app"), Container("sidecar")) },
-            ["status"] = new JsonObject
-            {
-                ["phase"] = "Running",
-                ["startTime"] = started,
-                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True", ["lastTransitionTime"] = started }),
-                ["containerStatuses"] = new JsonArray(Status("app", _containerScopes[0]), Status("sidecar", _containerScopes[1])),
-            },
-        });
-        _api.Seed("apps/v1", "deployments", new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["name"] = "web", ["namespace"] = "shop" },
-            ["spec"] = new JsonObject { ["replicas"] = 1, ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = "web" } } },
-        });
-        _api.Seed("autoscaling/v2", "horizontalpodautoscalers", new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["name"] = "web", ["namespace"] = "shop" },
-            ["spec"] = new JsonObject
-            {
-                ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
-                ["minReplicas"] = 1,
-                ["maxReplicas"] = 3,
-                ["metrics"] = new JsonArray(new JsonObject
-                {
-                    ["type"] = "Resource",
-                    ["resource"] = new JsonObject { ["name"] = "cpu", ["target"] = new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = 50 } },
-                }),
-            },
-        });
-    }
+    private JsonObject Hpa() => _rig.Hpa();
 
-    private int Replicas() => _api.Get("apps/v1", "deployments", "shop", "web")!["spec"]!["replicas"]!.GetValue<int>();
+    private int? Utilization() => _rig.Utilization();
 
-    private JsonObject Hpa() => _api.Get("autoscaling/v2", "horizontalpodautoscalers", "shop", "web")!;
+    private void SetTemperature(double celsius) => _rig.SetTemperature(celsius);
 
-    private int? Utilization() =>
-        Hpa()["status"]?["currentMetrics"]?[0]?["resource"]?["current"]?["averageUtilization"]?.GetValue<int>();
+    private IDisposable BurnCpu(double coresPerContainer) => _rig.BurnCpu(coresPerContainer);
 
-    private void SetTemperature(double celsius) =>
-        AtomicWrite(Path.Combine(_hostRoot, "sys/class/thermal/thermal_zone0/temp"), $"{(int)(celsius * 1000)}\n");
-
-    /// <summary>Advances both containers' (and the pod's) cgroup CPU counters as if each used that many cores.</summary>
-    private IDisposable BurnCpu(double coresPerContainer)
-    {
-        var stop = new CancellationTokenSource();
-        var files = _containerScopes.Append(_podSlice).Select(d => Path.Combine(d, "cpu.stat")).ToArray();
-        var start = files.ToDictionary(f => f, UsageUsec);
-        var clock = Stopwatch.StartNew();
-        var loop = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var usedUsec = (long)(clock.Elapsed.TotalMicroseconds * coresPerContainer);
-                foreach (var f in files)
-                {
-                    var containers = f.StartsWith(_podSlice + "/cri", StringComparison.Ordinal) ? 1 : _containerScopes.Length;
-                    var text = File.ReadAllText(f);
-                    AtomicWrite(f, UsageLine().Replace(text, $"usage_usec {start[f] + usedUsec * containers}", 1));
-                }
-                try { await Task.Delay(100, stop.Token); } catch (OperationCanceledException) { }
-            }
-        });
-        return new Stopper(() => { stop.Cancel(); loop.Wait(); });
-    }
-
-    private static long UsageUsec(string cpuStat) => long.Parse(UsageLine().Match(File.ReadAllText(cpuStat)).Value.Split(' ')[1]);
-
-    [GeneratedRegex(@"usage_usec \d+")]
-    private static partial Regex UsageLine();
-
-    private static void AtomicWrite(string path, string text)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
-
-    private static async Task<Uri> MetricsAddressAsync(EdgescalerProcess agent)
-    {
-        var deadline = DateTime.UtcNow + Long;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Regex.Match(agent.Output, @"metrics\.k8s\.io served at (https://\S+)") is { Success: true } m) return new Uri(m.Groups[1].Value);
-            Assert.True(agent.WaitForExit(TimeSpan.FromMilliseconds(100)) is null, "agent exited:\n" + agent.Output);
-        }
-        throw new Xunit.Sdk.XunitException("no 'metrics.k8s.io served at' line:\n" + agent.Output);
-    }
+    private static Task<Uri> MetricsAddressAsync(EdgescalerProcess agent) =>
+        AgentRig.MetricsAddressAsync(() => agent.Output, () => agent.WaitForExit(TimeSpan.Zero) is not null, Long);
 
     private async Task<JsonNode> GetJsonAsync(EdgescalerProcess agent, Uri server, string path, Func<JsonNode, bool> done)
     {
@@ -347,31 +190,9 @@ public sealed partial class RunAgentStandInTests : IAsyncLifetime
             if (res.IsSuccessStatusCode && JsonNode.Parse(await res.Content.ReadAsStringAsync()) is { } doc && done(doc)) return doc;
             await Task.Delay(200);
         }
-        throw new Xunit.Sdk.XunitException($"GET {path}: last answer {last}\n{agent.Output}\nAPI requests:\n{ApiLog()}");
+        throw new Xunit.Sdk.XunitException($"GET {path}: last answer {last}\n{agent.Output}\nAPI requests:\n{_rig.ApiLog()}");
     }
 
-    private async Task WaitUntil(EdgescalerProcess? agent, Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Long;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition()) return;
-            await Task.Delay(200);
-        }
-        throw new Xunit.Sdk.XunitException($"timed out waiting until {what}\n{agent?.Output}{_extraOutput()}\nHPA: {Hpa()["status"]}\nAPI requests:\n{ApiLog()}");
-    }
-
-    private string ApiLog() => string.Join('\n', _api.Requests.DistinctBy(r => r.ToString()).Take(60));
-
-    private static void CopyTree(string from, string to)
-    {
-        using var cp = Process.Start("cp", ["-a", from, to])!;
-        cp.WaitForExit();
-        Assert.Equal(0, cp.ExitCode);
-    }
-
-    private sealed class Stopper(Action stop) : IDisposable
-    {
-        public void Dispose() => stop();
-    }
+    private Task WaitUntil(EdgescalerProcess? agent, Func<bool> condition, string what) =>
+        _rig.WaitUntil(condition, what, agent is null ? null : () => agent.Output, Long);
 }

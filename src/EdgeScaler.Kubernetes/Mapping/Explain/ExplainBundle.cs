@@ -39,7 +39,8 @@ public static class ExplainBundle
             var now = defaultNow;
             if (Optional(root, "now") is { } nowEl) now = Time(nowEl, "now");
 
-            var hpa = HpaMapper.ToCoreAt(Model<V2HorizontalPodAutoscaler>(Required(root, "hpa"), "hpa"), "hpa");
+            var hpaModel = Model<V2HorizontalPodAutoscaler>(Required(root, "hpa"), "hpa");
+            var hpa = HpaMapper.ToCoreAt(hpaModel, "hpa");
             var scale = ScaleMapper.ToCore(Model<V1Scale>(Required(root, "scale"), "scale"));
 
             var pods = new List<PodInfo>();
@@ -59,10 +60,14 @@ public static class ExplainBundle
                 External = NamedLists(root, "externalMetrics", MetricsMapper.ExternalMetricValues),
             };
 
-            var history = Optional(root, "history") is { } h ? History(h) : HpaHistory.Empty;
+            var history = Optional(root, "history") is { } h ? History(h)
+                : Optional(root, "historyConfigMap") is { } cm ? HistoryFromConfigMap(cm, hpa.Ref, hpaModel.Metadata?.Uid ?? "")
+                : HpaHistory.Empty;
             var settings = Optional(root, "controller") is { } c ? Controller(c) : HpaSettings.Default;
             var nodes = Optional(root, "nodes") is { } n ? Nodes(n) : [];
-            var active = Optional(root, "override") is { } o ? Override(o, now) : null;
+            // An "override" field (even null) says what to assume; without it, the HPA's own annotations are read
+            // exactly as the controller reads them (a malformed annotation is ignored, as the controller does).
+            var active = root.TryGetProperty("override", out var o) ? Override(o, now) : OverrideAnnotations.Parse(hpa.Annotations, out _);
 
             var input = new HpaInput(hpa, scale, pods, metrics, history, now) { Settings = settings };
             return new ExplainRequest(input, nodes, active);
@@ -98,6 +103,21 @@ public static class ExplainBundle
         foreach (var (item, p) in Array(el, "recommendations", "history"))
             recs.Add(new TimestampedRecommendation(Int(Required(item, "replicas", p), $"{p}.replicas", 0), Time(Required(item, "timestamp", p), $"{p}.timestamp")));
         return new HpaHistory(recs, Events(el, "scaleUpEvents"), Events(el, "scaleDownEvents"));
+    }
+
+    /// <summary>
+    /// The controller's persisted memory (<c>kubectl get configmap -n kube-system edgescaler-hpa-history -o json</c>):
+    /// this HPA's entry, or none — as the controller does, an entry written for another HPA of the same name (a
+    /// different uid: deleted and recreated) is not this HPA's history.
+    /// </summary>
+    private static HpaHistory HistoryFromConfigMap(JsonElement el, Core.Scaling.HpaRef hpa, string uid)
+    {
+        var cm = Model<V1ConfigMap>(el, "historyConfigMap");
+        var key = EdgeScaler.Kubernetes.History.HistoryStore.KeyOf(hpa);
+        if (cm.Data is null || !cm.Data.TryGetValue(key, out var text)) return HpaHistory.Empty;
+        if (!EdgeScaler.Kubernetes.History.HistoryCodec.TryParse(text, out var entryUid, out var history, out var error))
+            throw new MappingException($"historyConfigMap.data.{key}", error);
+        return uid.Length > 0 && entryUid != uid ? HpaHistory.Empty : history;
     }
 
     private static List<ScaleEvent> Events(JsonElement el, string name)
