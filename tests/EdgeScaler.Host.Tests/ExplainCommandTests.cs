@@ -98,6 +98,14 @@ public class ExplainCommandTests
             (_, json, _) = await Run("explain", "--input", path, "--json");
             Assert.Contains("\"desiredReplicas\": 4", json);
             Assert.Contains("\"override\": null", json);
+
+            // A bad annotation is ignored, as the controller ignores it, and the text says so.
+            File.WriteAllText(path, captured.Replace("\"edgescaler.io/override-replicas\": \"2\"", "\"edgescaler.io/override-replicas\": \"lots\""));
+            var (code, text, _) = await Run("explain", "--input", path);
+            Assert.Equal(0, code);
+            Assert.Contains("override: none", text);
+            Assert.Contains("warning: override annotations ignored: annotation edgescaler.io/override-replicas", text);
+            Assert.Contains("desired: 4", text);
         }
         finally { dir.Delete(true); }
     }
