@@ -85,6 +85,37 @@ public sealed class PanelServiceVirtualTests : IAsyncDisposable
         await Until(() => _driver.OutputOf(Red) == PinValue.High && _driver.OutputOf(Green) == PinValue.Low, "red on, green off when hot");
     }
 
+    /// <summary>Samples the three LED lines every 25 ms of fake time for <paramref name="ms"/> ms.</summary>
+    private async Task<List<(bool G, bool A, bool R)>> SampleAsync(int ms)
+    {
+        var samples = new List<(bool, bool, bool)>();
+        for (var t = 0; t < ms; t += 25)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(25));
+            await Task.Delay(2);
+            samples.Add((_driver.OutputOf(Green) == PinValue.High, _driver.OutputOf(Amber) == PinValue.High, _driver.OutputOf(Red) == PinValue.High));
+        }
+        return samples;
+    }
+
+    [Fact]
+    public async Task Virtual_a_press_before_the_first_decision_is_refused_and_the_refusal_blinks()
+    {
+        _status.Current = Status.Healthy(); // API up, leader known, but the controller has decided nothing yet
+        await StartAsync(Options());
+        await Until(() => _health.State == PanelState.Running && _driver.OutputOf(Green) == PinValue.High, "panel running, green on");
+
+        await PressAsync(Up);
+        await Until(() => _log.Lines.Any(l => l.Text.Contains("no replica count known yet")), "the refusal logged");
+        var samples = await SampleAsync(1000);
+        Assert.Empty(_sink.Snapshot());
+        // The refused pattern: green off, amber and red alternating at 4 Hz.
+        Assert.All(samples, s => Assert.False(s.G));
+        Assert.Contains(samples, s => s.A && !s.R);
+        Assert.Contains(samples, s => s.R && !s.A);
+        Assert.InRange(samples.Zip(samples.Skip(1)).Count(p => p.First.A != p.Second.A), 6, 10);
+    }
+
     [Fact]
     public async Task Virtual_a_disabled_panel_touches_no_gpio()
     {

@@ -76,7 +76,7 @@ public sealed class PanelController
                 return;
         }
 
-        if (Targets.Current(status) is not { } target) { Refuse(now, "no target HPA known yet"); return; }
+        if (Targets.Confirm(status) is not { } target) { Refuse(now, "no target HPA known yet"); return; }
         if (action == PanelAction.Release)
         {
             await SubmitAsync(OverrideRequest.Auto(target, OverrideSource.Panel, now, _requestedBy), now, ct);
