@@ -10,9 +10,7 @@ public sealed class HpaControllerStandInTests
     public async Task StandIn_ScaleUp_WritesScaleStatusAndEvent()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("web", 2);
-        h.SeedPods("web", 2, cpuMilli: 200); // 200% of request against a 50% target
-        h.SeedHpa("web", 1, 10, cpuPercent: 50);
+        h.SeedScaledApp("web", 2, cpuMilli: 200); // 200% of request against a 50% target
         var agent = await h.StartAgentAsync("node-a");
 
         Assert.Equal(1, await agent.PassAsync());
@@ -38,9 +36,7 @@ public sealed class HpaControllerStandInTests
     public async Task StandIn_ScaleDown_WaitsOutTheFiveMinuteWindow()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("web", 4);
-        h.SeedPods("web", 4, cpuMilli: 50);
-        h.SeedHpa("web", 1, 10, cpuPercent: 50);
+        h.SeedScaledApp("web", 4, cpuMilli: 50);
         var agent = await h.StartAgentAsync("node-a");
         await agent.PassAsync(); // at target: records 4
         Assert.Equal(4, h.Replicas("web"));
@@ -69,9 +65,7 @@ public sealed class HpaControllerStandInTests
     public async Task StandIn_OnlyTheLeaseHolderScales_AndFailoverKeepsTheStabilizationWindow()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("web", 4);
-        h.SeedPods("web", 4, cpuMilli: 50);
-        h.SeedHpa("web", 1, 10, cpuPercent: 50);
+        h.SeedScaledApp("web", 4, cpuMilli: 50);
         var a = await h.StartAgentAsync("node-a");
         var b = await h.StartAgentAsync("node-b");
 
@@ -119,9 +113,7 @@ public sealed class HpaControllerStandInTests
     public async Task StandIn_ApiGoesAwayAndComesBack_NoScalingMeanwhile_SaysSoOnce_ThenScales()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("web", 2);
-        h.SeedPods("web", 2, cpuMilli: 50);
-        h.SeedHpa("web", 1, 10, cpuPercent: 50);
+        h.SeedScaledApp("web", 2, cpuMilli: 50);
         var agent = await h.StartAgentAsync("node-a");
         await agent.PassAsync();
 
@@ -150,9 +142,7 @@ public sealed class HpaControllerStandInTests
     public async Task StandIn_ScaleConflict_ReportsFailedUpdateScale_ThenSucceedsNextSync()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("web", 2);
-        h.SeedPods("web", 2, cpuMilli: 200);
-        h.SeedHpa("web", 1, 10, cpuPercent: 50);
+        h.SeedScaledApp("web", 2, cpuMilli: 200);
         var agent = await h.StartAgentAsync("node-a");
         var raced = 0;
         using (h.Api.Intercept(async (ctx, next) =>
@@ -180,9 +170,7 @@ public sealed class HpaControllerStandInTests
     public async Task StandIn_BadHpas_AreReportedInConditions_NotCrashes()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("good", 2);
-        h.SeedPods("good", 2, cpuMilli: 200);
-        h.SeedHpa("good", 1, 10, cpuPercent: 50);
+        h.SeedScaledApp("good", 2, cpuMilli: 200);
         // Target that does not exist.
         h.SeedHpa("ghost", 1, 10, cpuPercent: 50);
         // Target whose selector cannot be parsed.
@@ -273,9 +261,7 @@ public sealed class HpaControllerStandInTests
     public async Task StandIn_AnotherControllerFightingOverScale_IsDetectedWithTheK3sFlag()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("web", 2);
-        h.SeedPods("web", 2, cpuMilli: 200);
-        h.SeedHpa("web", 1, 4, cpuPercent: 50);
+        h.SeedScaledApp("web", 2, cpuMilli: 200, max: 4);
         var agent = await h.StartAgentAsync("node-a");
         for (var i = 0; i < 3; i++)
         {
@@ -293,9 +279,7 @@ public sealed class HpaControllerStandInTests
     public async Task StandIn_UnchangedDecision_DoesNotRewriteStatus()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("web", 2);
-        h.SeedPods("web", 2, cpuMilli: 50);
-        h.SeedHpa("web", 1, 10, cpuPercent: 50);
+        h.SeedScaledApp("web", 2, cpuMilli: 50);
         var agent = await h.StartAgentAsync("node-a");
         await agent.PassAsync();
         h.Clock.Advance(TimeSpan.FromSeconds(15));

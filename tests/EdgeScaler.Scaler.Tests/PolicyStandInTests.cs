@@ -24,9 +24,7 @@ public sealed class PolicyStandInTests : IDisposable
     public async Task StandIn_ThermalHold_BlocksScaleUpWhileHot_AndReleasesWhenCool()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("web", 2);
-        h.SeedPods("web", 2, cpuMilli: 200, node: "pi-1");
-        h.SeedHpa("web", 1, 10, cpuPercent: 50);
+        h.SeedScaledApp("web", 2, cpuMilli: 200, node: "pi-1");
         var thermal = new SettableThermal();
         thermal.States["pi-1"] = ThermalState.Hot;
         var agent = await h.StartAgentAsync("node-a", thermal);
@@ -49,12 +47,10 @@ public sealed class PolicyStandInTests : IDisposable
     public async Task StandIn_OverrideRoundTrip_PinsThenAutoReturnsToTheHpasAnswer()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("web", 2);
-        h.SeedPods("web", 2, cpuMilli: 50); // at target: the HPA keeps 2
-        h.SeedHpa("web", 1, 10, cpuPercent: 50);
+        h.SeedScaledApp("web", 2, cpuMilli: 50); // at target: the HPA keeps 2
         var agent = await h.StartAgentAsync("node-a", new SettableThermal());
-        var journal = new OverrideJournal(Path.Combine(_dir, "overrides.json"), h.Logs.CreateLogger<OverrideJournal>());
-        var sink = new JournaledOverrideSink(agent.Rest, journal, h.Clock, h.Logs.CreateLogger<JournaledOverrideSink>());
+        var journal = Journal(h, Path.Combine(_dir, "overrides.json"));
+        var sink = Sink(h, agent, journal);
         var hpa = new HpaRef("default", "web");
 
         var pinned = await sink.SubmitAsync(OverrideRequest.Pin(hpa, 6, TimeSpan.FromMinutes(30), false, OverrideSource.Panel, h.Clock.GetUtcNow()));
@@ -91,7 +87,7 @@ public sealed class PolicyStandInTests : IDisposable
         h.SeedHpa("web", 1, 10, cpuPercent: 50);
         var agent = await h.StartAgentAsync("node-a");
         var path = Path.Combine(_dir, "overrides.json");
-        var sink = new JournaledOverrideSink(agent.Rest, new OverrideJournal(path, h.Logs.CreateLogger<OverrideJournal>()), h.Clock, h.Logs.CreateLogger<JournaledOverrideSink>());
+        var sink = Sink(h, agent, Journal(h, path));
 
         await h.Api.GoAwayAsync();
         var queued = await sink.SubmitAsync(OverrideRequest.Pin(new HpaRef("default", "web"), 3, null, false, OverrideSource.Panel, h.Clock.GetUtcNow()));
@@ -99,12 +95,12 @@ public sealed class PolicyStandInTests : IDisposable
         Assert.StartsWith("queued", queued.Reason);
 
         // The agent restarts meanwhile: the journal on disk still has it.
-        var restarted = new JournaledOverrideSink(agent.Rest, new OverrideJournal(path, h.Logs.CreateLogger<OverrideJournal>()), h.Clock, h.Logs.CreateLogger<JournaledOverrideSink>());
+        var restarted = Sink(h, agent, Journal(h, path));
         Assert.Equal(0, await restarted.FlushAsync(default)); // still down
         await h.Api.ComeBackAsync();
         Assert.Equal(1, await restarted.FlushAsync(default));
         Assert.Equal("3", h.Hpa("web").Metadata.Annotations[OverrideAnnotations.Replicas]);
-        Assert.Empty(new OverrideJournal(path, h.Logs.CreateLogger<OverrideJournal>()).Pending());
+        Assert.Empty(Journal(h, path).Pending());
     }
 
     [Fact]
@@ -114,7 +110,7 @@ public sealed class PolicyStandInTests : IDisposable
         h.SeedDeployment("web", 2);
         h.SeedHpa("web", 1, 10, cpuPercent: 50);
         var agent = await h.StartAgentAsync("node-a");
-        var sink = new JournaledOverrideSink(agent.Rest, new OverrideJournal(Path.Combine(_dir, "o.json"), h.Logs.CreateLogger<OverrideJournal>()), h.Clock, h.Logs.CreateLogger<JournaledOverrideSink>());
+        var sink = Sink(h, agent, Journal(h, Path.Combine(_dir, "o.json")));
         var t0 = h.Clock.GetUtcNow();
         await h.Api.GoAwayAsync();
         await sink.SubmitAsync(OverrideRequest.Pin(new HpaRef("default", "web"), 3, null, false, OverrideSource.Panel, t0));
@@ -138,8 +134,8 @@ public sealed class PolicyStandInTests : IDisposable
         h.SeedDeployment("web", 2);
         h.SeedHpa("web", 1, 10, cpuPercent: 50);
         var agent = await h.StartAgentAsync("node-a");
-        var journal = new OverrideJournal(Path.Combine(_dir, "o.json"), h.Logs.CreateLogger<OverrideJournal>());
-        var sink = new JournaledOverrideSink(agent.Rest, journal, h.Clock, h.Logs.CreateLogger<JournaledOverrideSink>());
+        var journal = Journal(h, Path.Combine(_dir, "o.json"));
+        var sink = Sink(h, agent, journal);
         var now = h.Clock.GetUtcNow();
 
         Assert.False((await sink.SubmitAsync(OverrideRequest.Pin(new HpaRef("default", "web"), -3, null, false, OverrideSource.Mqtt, now))).Accepted);
@@ -152,4 +148,9 @@ public sealed class PolicyStandInTests : IDisposable
         Assert.Empty(journal.Pending());
         Assert.Empty(h.Api.RequestsTo("PATCH", "/horizontalpodautoscalers/"));
     }
+
+    private static OverrideJournal Journal(ScalerStandInHarness h, string path) => new(path, h.Logs.CreateLogger<OverrideJournal>());
+
+    private static JournaledOverrideSink Sink(ScalerStandInHarness h, ScalerAgent agent, OverrideJournal journal) =>
+        new(agent.Rest, journal, h.Clock, h.Logs.CreateLogger<JournaledOverrideSink>());
 }

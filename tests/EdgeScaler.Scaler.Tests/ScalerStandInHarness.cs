@@ -46,6 +46,17 @@ public sealed class ScalerStandInHarness : IAsyncDisposable
             },
         });
 
+    /// <summary>
+    /// The usual scene: a Deployment with <paramref name="replicas"/> running pods, each using <paramref name="cpuMilli"/>
+    /// of a 100m request, and a CPU HPA on it (min 1, target 50 %).
+    /// </summary>
+    public void SeedScaledApp(string name, int replicas, long cpuMilli, int max = 10, string node = "node-a", JsonObject? hpaExtra = null)
+    {
+        SeedDeployment(name, replicas);
+        SeedPods(name, replicas, cpuMilli, node: node);
+        SeedHpa(name, 1, max, cpuPercent: 50, extra: hpaExtra);
+    }
+
     /// <summary>Running, ready pods of an app (started 10 minutes before the clock), each using <paramref name="cpuMilli"/> of a 100m request.</summary>
     public void SeedPods(string app, int count, long cpuMilli, string ns = "default", string node = "node-a", int firstIndex = 0)
     {

@@ -43,9 +43,7 @@ public sealed class StatusAndHistoryStandInTests
     public async Task StandIn_ConditionTransitionTime_MovesOnlyWhenTheStatusChanges()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("web", 2);
-        h.SeedPods("web", 2, cpuMilli: 100); // twice the target: wants exactly 4 (more would stay in the legacy window)
-        h.SeedHpa("web", 1, 10, cpuPercent: 50);
+        h.SeedScaledApp("web", 2, cpuMilli: 100); // twice the target: wants exactly 4 (more would stay in the legacy window)
         var agent = await h.StartAgentAsync("node-a");
         var t0 = h.Clock.GetUtcNow().UtcDateTime;
 
@@ -74,9 +72,7 @@ public sealed class StatusAndHistoryStandInTests
     public async Task StandIn_ThermalHold_RecordsNoScaleEvent_SoTheRateLimitIsFreeWhenItCools()
     {
         await using var h = await ScalerStandInHarness.StartAsync();
-        h.SeedDeployment("web", 2);
-        h.SeedPods("web", 2, cpuMilli: 200, node: "pi-1");
-        h.SeedHpa("web", 1, 10, cpuPercent: 50, extra: ScaleUpTwoPodsPerMinute);
+        h.SeedScaledApp("web", 2, cpuMilli: 200, node: "pi-1", hpaExtra: ScaleUpTwoPodsPerMinute);
         var thermal = new SettableThermal();
         thermal.States["pi-1"] = ThermalState.Hot;
         var agent = await h.StartAgentAsync("node-a", thermal);
