@@ -1,19 +1,13 @@
 namespace EdgeScaler.Host.Tests;
 
 using EdgeScaler.Host.Cli;
+using static EdgeScaler.Host.Tests.InProcessCli;
 
 /// <summary>`edgescaler explain` end to end on the bundles under tests/explain (kubectl JSON shapes).</summary>
 public class ExplainCommandTests
 {
     private static string BundleDir([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "explain"));
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] argv)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        var code = await CommandLine.RunAsync(argv, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
 
     public static TheoryData<string> Bundles()
     {
