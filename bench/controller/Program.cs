@@ -1,7 +1,10 @@
 // One controller reconcile pass over N HPAs x M pods, from in-memory caches and the in-process cluster view:
 // selector matching, pod mapping, metrics from the cluster view, upstream's algorithm, EdgeScaler's policy and the
 // status mapping — everything the controller does per pass except the HTTP calls (GET /scale, status PUT).
-// Usage: dotnet run -c Release --project bench/controller [-- HPAS PODS NAMESPACES PASSES]
+// Usage: dotnet run -c Release --project bench/controller [-- HPAS PODS NAMESPACES PASSES] [--fresh-samples] [--stages] [--alloc-types]
+//   --fresh-samples  every pod gets a new sample object before each pass (worst case: every node sampled since the last pass)
+//   --stages         bytes and wall time per stage of the pass
+//   --alloc-types    the runtime's allocation sampling by type (approximate)
 using System.Diagnostics;
 using EdgeScaler.Core.Hpa;
 using EdgeScaler.Core.Metrics;
@@ -16,6 +19,10 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 
+var stages = args.Contains("--stages");
+var allocTypes = args.Contains("--alloc-types");
+var freshSamples = args.Contains("--fresh-samples"); // every pod has a new sample object each pass (the view's worst case)
+args = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
 var hpaCount = args.Length > 0 ? int.Parse(args[0]) : 500;
 var podsPer = args.Length > 1 ? int.Parse(args[1]) : 20;
 var namespaces = args.Length > 2 ? int.Parse(args[2]) : 1;
@@ -74,28 +81,57 @@ var health = new ApiHealth(NullLogger<ApiHealth>.Instance, time);
 var events = new EventRecorder(rest, EventRecorder.HpaComponent, "bench", time, NullLogger<EventRecorder>.Instance);
 var controller = new HpaController(rest, new ScalerOptions(), [], metrics, new StaticThermal(nodes), elector, health, events, time, NullLoggerFactory.Instance);
 var scale = new ScaleInfo(podsPer, podsPer, null);
+// The Scale's selector string comes from the API (GET /scale) in the controller, so it is built outside the pass.
+var selectors = hpas.Select(h => $"app={h.Metadata.Name},pod-template-hash=5d8f7c").ToArray();
 var histories = new HpaHistory[hpaCount];
 Array.Fill(histories, HpaHistory.Empty);
 
+// Bytes allocated per stage (with --stages): where a pass's allocations go.
+var stageBytes = new long[5];
+var stageTicks = new long[5];
+var stageClock = Stopwatch.StartNew();
+string[] stageNames = ["pass context (pod index, usage index)", "HPA mapping (CoreOf)", "pods + metrics (PrepareInput)", "algorithm + policy (Decide)", "status mapping (ToStatus)"];
+long Mark(int stage, long since)
+{
+    var nowBytes = GC.GetAllocatedBytesForCurrentThread();
+    if (!stages) return nowBytes;
+    stageBytes[stage] += nowBytes - since;
+    stageTicks[stage] += stageClock.ElapsedTicks;
+    stageClock.Restart();
+    return GC.GetAllocatedBytesForCurrentThread();
+}
+
+var pass = new HpaController.PassContext(); // the controller keeps one and refills it every pass
+
 int Pass(DateTimeOffset at)
 {
-    var pass = new HpaController.PassContext(metrics, pods);
+    stageClock.Restart();
+    var mark = GC.GetAllocatedBytesForCurrentThread();
+    pass.Reset(metrics, pods);
+    mark = Mark(0, mark);
     var rescales = 0;
     for (var i = 0; i < hpas.Count; i++)
     {
         var hpa = hpas[i];
         var core = controller.CoreOf(hpa);
+        mark = Mark(1, mark);
         var key = core.Ref;
-        var (input, infos) = controller.PrepareInput(key, core, scale with { Selector = $"app={hpa.Metadata.Name},pod-template-hash=5d8f7c" }, pass, histories[i], at);
+        var (input, infos) = controller.PrepareInput(key, core, scale with { Selector = selectors[i] }, pass, histories[i], at);
+        mark = Mark(2, mark);
         var outcome = controller.Decide(core, input);
         histories[i] = outcome.HistoryAfter;
+        mark = Mark(3, mark);
         _ = StatusMapper.ToStatus(outcome.Hpa, outcome.DesiredReplicas, outcome.IsRescale, hpa.Status, [], at.UtcDateTime);
+        mark = Mark(4, mark);
         if (outcome.IsRescale) rescales++;
     }
     return rescales;
 }
 
 for (var w = 0; w < 5; w++) Pass(now.AddSeconds(15 * w));
+Array.Clear(stageBytes);
+Array.Clear(stageTicks);
+using var typeSampler = allocTypes ? new AllocationSampler() : null;
 GC.Collect();
 var times = new List<double>();
 var cpu = new List<double>();
@@ -105,6 +141,7 @@ var rescaled = 0;
 for (var r = 0; r < passes; r++)
 {
     var before = GC.GetAllocatedBytesForCurrentThread();
+    if (freshSamples) metrics.Renew(); // the cluster view's work, not the controller's: outside the measurement
     process.Refresh();
     var cpuBefore = process.TotalProcessorTime;
     var sw = Stopwatch.StartNew();
@@ -117,22 +154,59 @@ for (var r = 0; r < passes; r++)
 }
 times.Sort();
 cpu.Sort();
-Console.WriteLine($"reconcile pass: {hpaCount} HPAs x {podsPer} pods in {namespaces} namespace(s), {passes} passes");
+Console.WriteLine($"reconcile pass: {hpaCount} HPAs x {podsPer} pods in {namespaces} namespace(s), {passes} passes{(freshSamples ? ", a new sample for every pod each pass" : "")}");
 Console.WriteLine($"  time per pass: median {times[times.Count / 2]:F1} ms, p95 {times[(int)(times.Count * 0.95)]:F1} ms, min {times[0]:F1} ms");
 Console.WriteLine($"  CPU time per pass (this process, all threads; wall time above includes waiting for a shared CPU): median {cpu[cpu.Count / 2]:F1} ms, min {cpu[0]:F1} ms");
 Console.WriteLine($"  load average while measuring: {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} CPUs");
 Console.WriteLine($"  allocated per pass: {allocated / passes / 1024.0 / 1024.0:F2} MiB ({allocated / passes / hpaCount / 1024.0:F1} KiB per HPA)");
 Console.WriteLine($"  HPAs wanting a rescale in the last pass: {rescaled}");
 Console.WriteLine($"  gen0/1/2 collections: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+if (stages)
+    for (var s = 0; s < stageBytes.Length; s++)
+        Console.WriteLine($"  stage {stageNames[s]}: {stageBytes[s] / passes / 1024.0:F0} KiB, {stageTicks[s] * 1000.0 / Stopwatch.Frequency / passes:F1} ms (wall) per pass");
+typeSampler?.Print(passes);
 
 sealed class StaticClusterMetrics(IReadOnlyList<PodUsage> pods) : IClusterMetrics
 {
     public bool HasRates => true;
     public IReadOnlyList<NodeUsage> Nodes() => [];
     public IReadOnlyList<PodUsage> Pods() => pods;
+
+    /// <summary>A new snapshot in which every pod has a new sample (same values), as after every node sampled.</summary>
+    public void Renew() => pods = [.. pods.Select(p => p with { })];
 }
 
 sealed class StaticThermal(IReadOnlyDictionary<string, ThermalState> states) : IClusterThermal
 {
     public IReadOnlyDictionary<string, ThermalState> NodeStates() => states;
+}
+
+/// <summary>
+/// With --alloc-types: the runtime's allocation sampling (an event about every 100 KB allocated, naming the type that
+/// crossed the threshold), so the top types approximate where the bytes go.
+/// </summary>
+sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+{
+    private readonly Dictionary<string, long> _bytes = [];
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1); // GC keyword
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName != "GCAllocationTick_V4" || e.Payload is null) return;
+        var type = e.Payload[e.PayloadNames!.IndexOf("TypeName")] as string ?? "?";
+        var amount = Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf("AllocationAmount64")]);
+        lock (_bytes) _bytes[type] = _bytes.GetValueOrDefault(type) + amount;
+    }
+
+    public void Print(int passes)
+    {
+        lock (_bytes)
+            foreach (var (type, bytes) in _bytes.OrderByDescending(kv => kv.Value).Take(25))
+                Console.WriteLine($"  sampled {bytes / passes / 1024.0,8:F0} KiB/pass  {type}");
+    }
 }

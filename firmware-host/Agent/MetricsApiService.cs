@@ -51,10 +51,10 @@ public sealed class MetricsApiService(
     private async Task<MetricsApiSecurity> SecurityAsync(CancellationToken cancellationToken)
     {
         if (options.AllowAnonymous) return MetricsApiSecurity.Anonymous();
-        if (kubernetes.Configuration is not { } config)
+        if (kubernetes.Rest is not { } rest)
             throw new InvalidOperationException($"requests cannot be authenticated ({kubernetes.Description}); " +
                 "give kubernetes.kubeconfig, or for local use only set metricsApi.allowAnonymous with listenAddress 127.0.0.1");
-        return await MetricsApiSecurity.DelegatingAsync(new KubernetesAuthApi(new EdgeScaler.Kubernetes.Rest.KubeRest(config)), options,
+        return await MetricsApiSecurity.DelegatingAsync(new KubernetesAuthApi(rest), options,
             loggers.CreateLogger("EdgeScaler.MetricsApi.Security"), time, cancellationToken);
     }
 

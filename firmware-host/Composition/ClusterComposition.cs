@@ -22,7 +22,7 @@ public static class ClusterComposition
         var services = builder.Services;
         var node = NodeIdentity.Name();
         var connection = KubernetesConnection.Create(kubernetes);
-        services.AddSingleton(connection);
+        services.AddSingleton(_ => connection); // by factory, so the host disposes it (and its shared client)
         if (connection.Configuration is { } config) services.AddSingleton(config);
 
         services.AddSingleton(sp => new ClusterMetricsStore(node, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(metricsApi.PeerStaleAfterSeconds)));

@@ -13,56 +13,6 @@ using Microsoft.Extensions.Logging;
 
 public sealed partial class HpaController
 {
-    /// <summary>What one pass reads once for all HPAs: pods by namespace and the cluster view's pod usage.</summary>
-    internal sealed class PassContext
-    {
-        private readonly Dictionary<(string Ns, string Key, string Value), List<V1Pod>> _byLabel = [];
-
-        public PassContext(IClusterMetrics metrics, IEnumerable<V1Pod> pods)
-        {
-            Usage = new ClusterPodMetrics(metrics);
-            foreach (var pod in pods)
-            {
-                var ns = pod.Metadata.NamespaceProperty ?? "";
-                if (!PodsByNamespace.TryGetValue(ns, out var list)) PodsByNamespace[ns] = list = [];
-                list.Add(pod);
-                if (pod.Metadata.Labels is null) continue;
-                foreach (var (k, v) in pod.Metadata.Labels)
-                {
-                    if (!_byLabel.TryGetValue((ns, k, v), out var withLabel)) _byLabel[(ns, k, v)] = withLabel = [];
-                    withLabel.Add(pod);
-                }
-            }
-        }
-
-        public ClusterPodMetrics Usage { get; }
-        public Dictionary<string, List<V1Pod>> PodsByNamespace { get; } = new(StringComparer.Ordinal);
-
-        private static readonly List<V1Pod> NoPods = [];
-
-        /// <summary>
-        /// The pods a selector has to be checked against: those carrying the rarest of its plain key=value terms
-        /// (every workload selector has one), else the whole namespace. The selector itself still decides.
-        /// </summary>
-        public List<V1Pod> Candidates(string ns, string selectorText)
-        {
-            List<V1Pod>? best = null;
-            foreach (var range in selectorText.AsSpan().Split(','))
-            {
-                var term = selectorText.AsSpan(range.Start.Value, range.End.Value - range.Start.Value).Trim();
-                var eq = term.IndexOf('=');
-                if (eq <= 0 || term[eq - 1] == '!' || term.Contains(' ') || term.Contains('(')) continue;
-                var valueStart = eq + 1 < term.Length && term[eq + 1] == '=' ? eq + 2 : eq + 1;
-                var key = term[..eq].ToString();
-                var value = term[valueStart..].ToString();
-                var list = _byLabel.TryGetValue((ns, key, value), out var l) ? l : NoPods;
-                if (best is null || list.Count < best.Count) best = list;
-                if (best.Count == 0) break;
-            }
-            return best ?? (PodsByNamespace.TryGetValue(ns, out var all) ? all : NoPods);
-        }
-    }
-
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
 
     private static IReadOnlyDictionary<string, string> LabelsOf(V1Pod pod) =>
@@ -194,21 +144,25 @@ public sealed partial class HpaController
     /// </summary>
     internal (HpaInput Input, List<PodInfo> Pods) PrepareInput(HpaRef key, HpaObject core, ScaleInfo scale, PassContext pass, HpaHistory history, DateTimeOffset now)
     {
-        var pods = new List<PodInfo>();
-        var selectingHpas = new List<HpaRef>();
-        if (!string.IsNullOrEmpty(scale.Selector) && Core.Hpa.Selector.TryParse(scale.Selector, out var selector, out _))
+        List<PodInfo> pods;
+        List<HpaRef> selectingHpas;
+        if (SelectorOf(key, scale.Selector) is { } selector)
         {
-            _selectors[key] = selector;
-            var matched = new List<V1Pod>();
-            foreach (var pod in pass.Candidates(key.Namespace, scale.Selector))
-                if (selector.Matches(LabelsOf(pod))) matched.Add(pod);
+            var matched = _matchedPods;
+            matched.Clear();
+            foreach (var pod in pass.Candidates(key.Namespace, selector.PlainTerms))
+                if (selector.Selector.Matches(LabelsOf(pod))) matched.Add(pod);
+            pods = new List<PodInfo>(matched.Count);
             foreach (var pod in matched)
                 if (PodInfoOf(key, pod) is { } info) pods.Add(info);
             selectingHpas = SelectingHpas(key, matched);
+            matched.Clear(); // hold no pods between passes
         }
         else
         {
             _selectors.Remove(key);
+            pods = [];
+            selectingHpas = [];
         }
 
         IReadOnlyList<PodUsageSample>? podMetrics = null;
@@ -310,7 +264,8 @@ public sealed partial class HpaController
     {
         var result = new List<HpaRef> { self };
         if (pods.Count == 0) return result;
-        var distinct = new List<IReadOnlyDictionary<string, string>>();
+        var distinct = _distinctLabels;
+        distinct.Clear();
         foreach (var pod in pods)
         {
             var labels = LabelsOf(pod);
@@ -319,19 +274,31 @@ public sealed partial class HpaController
                 if (SameLabels(d, labels)) { seen = true; break; }
             if (!seen) distinct.Add(labels);
         }
-        foreach (var (other, selector) in _selectors)
-        {
-            if (other == self || other.Namespace != self.Namespace) continue;
-            foreach (var labels in distinct)
-                if (selector.Matches(labels)) { result.Add(other); break; }
-        }
+        _selectors.AddOthersMatching(self, distinct, result);
+        distinct.Clear();
         return result;
+    }
+
+    /// <summary>The HPA's parsed Scale selector, parsed again only when its text changed; null (and forgotten) when it does not parse.</summary>
+    private ScaleSelector? SelectorOf(HpaRef key, string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        if (_selectors.TryGet(key, out var known) && known.Text == text) return known;
+        var parsed = ScaleSelector.TryParse(text);
+        if (parsed is not null) _selectors.Set(key, parsed);
+        return parsed;
     }
 
     private static bool SameLabels(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
     {
         if (ReferenceEquals(a, b)) return true;
         if (a.Count != b.Count) return false;
+        if (a is Dictionary<string, string> concrete) // the client's type: enumerate without boxing
+        {
+            foreach (var (k, v) in concrete)
+                if (!b.TryGetValue(k, out var bv) || bv != v) return false;
+            return true;
+        }
         foreach (var (k, v) in a)
             if (!b.TryGetValue(k, out var bv) || bv != v) return false;
         return true;

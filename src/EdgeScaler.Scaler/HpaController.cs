@@ -46,7 +46,11 @@ public sealed partial class HpaController
     private readonly Channel<HpaRef> _changed = Channel.CreateUnbounded<HpaRef>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<HpaRef, (long? Generation, int AnnotationsHash)> _seenSpecs = [];
     private readonly Dictionary<HpaRef, (string Uid, HpaHistory History)> _histories = [];
-    private readonly Dictionary<HpaRef, Core.Hpa.Selector> _selectors = [];
+    private readonly SelectorRegistry _selectors = new();
+    private readonly PassContext _pass = new();
+    private readonly List<V1Pod> _passPods = [];
+    private readonly List<V1Pod> _matchedPods = []; // PrepareInput's buffer (passes never overlap)
+    private readonly List<IReadOnlyDictionary<string, string>> _distinctLabels = []; // SelectingHpas' buffer
     private readonly Dictionary<HpaRef, (long ResourceVersion, string StatusJson)> _ourStatus = [];
     private readonly Dictionary<string, (string ResourceVersion, HpaObject Core)> _hpaCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string ResourceVersion, PodInfo Info)> _podCache = new(StringComparer.Ordinal);
@@ -200,7 +204,10 @@ public sealed partial class HpaController
         try
         {
             if (!_historyLoaded) await LoadHistoryAsync(ct).ConfigureAwait(false);
-            var pass = new PassContext(_metrics, _podInformers.SelectMany(i => i.Snapshot()));
+            _passPods.Clear();
+            foreach (var informer in _podInformers) informer.CopyTo(_passPods);
+            var pass = _pass;
+            pass.Reset(_metrics, _passPods);
             var count = 0;
             foreach (var informer in _hpaInformers)
             {
@@ -225,6 +232,9 @@ public sealed partial class HpaController
         }
         finally
         {
+            // Keep the buffers' capacity, not the pods: deleted pods should not live on until the next pass.
+            _passPods.Clear();
+            _pass.Clear();
             _passLock.Release();
         }
     }

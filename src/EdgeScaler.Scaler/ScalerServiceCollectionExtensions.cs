@@ -21,12 +21,21 @@ using Microsoft.Extensions.Logging;
 /// </summary>
 public static class ScalerServiceCollectionExtensions
 {
-    public static IServiceCollection AddEdgeScalerScaler(this IServiceCollection services, ScalerOptions scaler, KubernetesOptions kubernetes)
+    /// <summary>The Scaler with its own API client, built from <paramref name="kubernetes"/> (the kubeconfig is read here).</summary>
+    public static IServiceCollection AddEdgeScalerScaler(this IServiceCollection services, ScalerOptions scaler, KubernetesOptions kubernetes) =>
+        services.AddEdgeScalerScaler(scaler, kubernetes, _ => null);
+
+    /// <summary>
+    /// The Scaler on an API client the host already has (one client and one kubeconfig read per process);
+    /// <paramref name="sharedClient"/> returning null falls back to building its own from <paramref name="kubernetes"/>.
+    /// </summary>
+    public static IServiceCollection AddEdgeScalerScaler(this IServiceCollection services, ScalerOptions scaler, KubernetesOptions kubernetes,
+        Func<IServiceProvider, SharedKubeClient?> sharedClient)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IClusterThermal>(NoClusterThermal.Instance);
         services.TryAddSingleton<IClusterMetrics>(NoClusterMetrics.Instance);
-        services.AddSingleton(sp => new ScalerRuntime(scaler, kubernetes, sp));
+        services.AddSingleton(sp => new ScalerRuntime(scaler, kubernetes, sp, sharedClient(sp)));
         services.AddSingleton<IOverrideSink>(sp => sp.GetRequiredService<ScalerRuntime>().OverrideSink);
         services.AddHostedService<ScalerHostedService>();
         return services;
@@ -42,23 +51,53 @@ public sealed class NoClusterMetrics : IClusterMetrics
     public IReadOnlyList<PodUsage> Pods() => [];
 }
 
+/// <summary>
+/// An API client the host built once for the whole process (it owns and disposes it), or — <see cref="Rest"/> null —
+/// why there is none. <see cref="Description"/> is where it points ("https://… (from /etc/rancher/k3s/k3s.yaml)") or
+/// that reason ("no Kubernetes API client: …").
+/// </summary>
+public sealed record SharedKubeClient(KubeRest? Rest, string Description);
+
 /// <summary>The Scaler's parts, built once from the options (null <see cref="Controller"/> when there is no API client).</summary>
 public sealed class ScalerRuntime
 {
     public ScalerRuntime(ScalerOptions options, KubernetesOptions kubernetes, IServiceProvider sp)
+        : this(options, kubernetes, sp, sharedClient: null)
+    {
+    }
+
+    /// <param name="sharedClient">The host's client, used instead of building one (not disposed here); null builds our own.</param>
+    public ScalerRuntime(ScalerOptions options, KubernetesOptions kubernetes, IServiceProvider sp, SharedKubeClient? sharedClient)
     {
         Options = options;
         var logs = sp.GetRequiredService<ILoggerFactory>();
         var time = sp.GetRequiredService<TimeProvider>();
         var log = logs.CreateLogger<ScalerRuntime>();
-        try
+        if (sharedClient is { Rest: { } rest })
         {
-            Rest = KubeClientFactory.CreateRest(kubernetes, out var source);
-            log.LogInformation("Kubernetes API {Host} (from {Source})", Rest.BaseUri, source);
+            Rest = rest;
+            log.LogInformation("Kubernetes API {Connection}, the agent's client", sharedClient.Description);
         }
-        catch (Exception e) when (e is FileNotFoundException or IOException or k8s.Exceptions.KubeConfigException)
+        else if (sharedClient is not null)
         {
-            SetupError = $"no Kubernetes API client: {e.Message}";
+            SetupError = sharedClient.Description;
+        }
+        else
+        {
+            try
+            {
+                Rest = KubeClientFactory.CreateRest(kubernetes, out var source);
+                OwnsRest = true;
+                log.LogInformation("Kubernetes API {Host} (from {Source})", Rest.BaseUri, source);
+            }
+            catch (Exception e) when (e is FileNotFoundException or IOException or k8s.Exceptions.KubeConfigException)
+            {
+                SetupError = $"no Kubernetes API client: {e.Message}";
+            }
+        }
+        if (SetupError is not null || Rest is null)
+        {
+            SetupError ??= "no Kubernetes API client";
             log.LogError("Scaler idle and overrides refused: {Error}", SetupError);
             OverrideSink = new RefusingOverrideSink(SetupError);
             return;
@@ -78,6 +117,9 @@ public sealed class ScalerRuntime
     public ScalerOptions Options { get; }
     public string? SetupError { get; }
     public KubeRest? Rest { get; }
+
+    /// <summary>True when <see cref="Rest"/> was built here (not the host's shared client), so it is disposed with the Scaler.</summary>
+    public bool OwnsRest { get; }
     public ApiHealth? Health { get; }
     public LeaseElector? Elector { get; }
     public HpaController? Controller { get; }
@@ -105,7 +147,7 @@ public sealed class ScalerHostedService(ScalerRuntime runtime) : BackgroundServi
 
     public override void Dispose()
     {
-        runtime.Rest?.Dispose();
+        if (runtime.OwnsRest) runtime.Rest?.Dispose();
         base.Dispose();
     }
 }

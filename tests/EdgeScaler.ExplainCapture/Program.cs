@@ -11,6 +11,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeScaler.ExplainCapture;
 using EdgeScaler.Host.Tests;
+using EdgeScaler.TestKit;
 
 var outDir = RepoPaths.Of("tests/explain");
 var chosen = new List<string>();

@@ -2,16 +2,11 @@ namespace EdgeScaler.Host.Tests;
 
 using EdgeScaler.Host.Cli;
 using EdgeScaler.Host.Commands;
+using static EdgeScaler.Host.Tests.InProcessCli;
+using EdgeScaler.TestKit;
 
 public class CheckConfigCommandTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] argv)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        var code = await CommandLine.RunAsync(argv, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     [Fact]
     public async Task Valid_file_exits_0()
     {

@@ -1,16 +1,10 @@
 namespace EdgeScaler.Host.Tests;
 
 using EdgeScaler.Host.Cli;
+using static EdgeScaler.Host.Tests.InProcessCli;
 
 public class CommandLineTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] argv)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        var code = await CommandLine.RunAsync(argv, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     [Fact]
     public async Task Unknown_verb_prints_usage_and_exits_2()
     {

@@ -1,6 +1,7 @@
 namespace EdgeScaler.Host.Tests;
 
 using EdgeScaler.Host.Configuration;
+using EdgeScaler.TestKit;
 
 public class ConfigLoaderTests
 {

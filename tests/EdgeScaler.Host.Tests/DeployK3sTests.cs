@@ -1,6 +1,7 @@
 namespace EdgeScaler.Host.Tests;
 
 using System.Diagnostics;
+using EdgeScaler.TestKit;
 
 /// <summary>deploy/k3s rendered by the real `kubectl kustomize` (offline), then checked for the promised shape.</summary>
 public class DeployK3sTests

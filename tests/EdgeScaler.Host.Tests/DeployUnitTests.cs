@@ -3,6 +3,7 @@ namespace EdgeScaler.Host.Tests;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EdgeScaler.TestKit;
 
 /// <summary>
 /// deploy/systemd/edgescaler.service checked offline by the real systemd-analyze (systemd.md §4.4): `verify` must print

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using EdgeScaler.Host.Cli;
 using EdgeScaler.Host.Commands;
 using EdgeScaler.Host.Doctor;
+using EdgeScaler.TestKit;
 
 /// <summary>`edgescaler doctor` against copies of the board fixtures with problems planted in them.</summary>
 public sealed class DoctorCommandTests : IDisposable

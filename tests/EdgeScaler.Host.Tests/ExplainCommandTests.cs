@@ -1,19 +1,13 @@
 namespace EdgeScaler.Host.Tests;
 
 using EdgeScaler.Host.Cli;
+using static EdgeScaler.Host.Tests.InProcessCli;
 
 /// <summary>`edgescaler explain` end to end on the bundles under tests/explain (kubectl JSON shapes).</summary>
 public class ExplainCommandTests
 {
     private static string BundleDir([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "explain"));
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] argv)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        var code = await CommandLine.RunAsync(argv, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
 
     public static TheoryData<string> Bundles()
     {
@@ -98,6 +92,14 @@ public class ExplainCommandTests
             (_, json, _) = await Run("explain", "--input", path, "--json");
             Assert.Contains("\"desiredReplicas\": 4", json);
             Assert.Contains("\"override\": null", json);
+
+            // A bad annotation is ignored, as the controller ignores it, and the text says so.
+            File.WriteAllText(path, captured.Replace("\"edgescaler.io/override-replicas\": \"2\"", "\"edgescaler.io/override-replicas\": \"lots\""));
+            var (code, text, _) = await Run("explain", "--input", path);
+            Assert.Equal(0, code);
+            Assert.Contains("override: none", text);
+            Assert.Contains("warning: override annotations ignored: annotation edgescaler.io/override-replicas", text);
+            Assert.Contains("desired: 4", text);
         }
         finally { dir.Delete(true); }
     }
@@ -123,6 +125,26 @@ public class ExplainCommandTests
             var (code, _, err) = await Run("explain", "--input", path);
             Assert.Equal(2, code);
             Assert.Contains("historyConfigMap.data.shop_web", err);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public async Task A_rescale_only_the_legacy_window_causes_has_upstreams_empty_reason_and_says_why()
+    {
+        var dir = Directory.CreateTempSubdirectory("explain-test");
+        try
+        {
+            // web-scale-up with a 90 % target: at target (3 wants 3), but 8 was recommended two minutes ago.
+            var path = Path.Combine(dir.FullName, "window-raises.json");
+            File.WriteAllText(path, File.ReadAllText(Path.Combine(BundleDir(), "web-scale-up.json"))
+                .Replace("\"averageUtilization\": 60", "\"averageUtilization\": 90")
+                .Replace("\"now\": \"2026-01-01T12:00:00Z\",", "\"now\": \"2026-01-01T12:00:00Z\", \"history\": {\"recommendations\": [{\"replicas\": 8, \"timestamp\": \"2026-01-01T11:58:00Z\"}]},"));
+            var (code, text, _) = await Run("explain", "--input", path);
+            Assert.Equal(0, code);
+            Assert.Contains("recommended: 3 (highest metric proposal)", text);
+            Assert.Contains("limits: 6 (ScaleUpLimit:", text); // the window's 8, limited to max(2×3, 4)
+            Assert.EndsWith("desired: 6 — would scale 3 → 6 (no reason, as upstream: only the stabilization window moved the count)\n", text);
         }
         finally { dir.Delete(true); }
     }

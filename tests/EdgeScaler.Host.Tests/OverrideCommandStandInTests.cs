@@ -3,6 +3,7 @@ namespace EdgeScaler.Host.Tests;
 using System.Text.Json.Nodes;
 using EdgeScaler.Host.Cli;
 using EdgeScaler.TestKit;
+using static EdgeScaler.Host.Tests.InProcessCli;
 
 /// <summary>`edgescaler override` end to end: the real verb, a kubeconfig, TLS and a bearer token, against the API stand-in.</summary>
 public sealed class OverrideCommandStandInTests : IDisposable
@@ -10,13 +11,6 @@ public sealed class OverrideCommandStandInTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("edgescaler-override-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] argv)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        var code = await CommandLine.RunAsync(argv, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
 
     private static async Task<KubeApiStandIn> ApiWithHpa()
     {

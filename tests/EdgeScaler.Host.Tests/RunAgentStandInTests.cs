@@ -47,6 +47,9 @@ public sealed class RunAgentStandInTests : IAsyncLifetime
         await WaitUntil(agent, () => Utilization() is not null, "the HPA status shows the CPU utilization");
         Assert.True(Utilization() > 100, $"utilization {Utilization()} %"); // ~200 %, but one 500 ms window on a busy machine can read far off
         Assert.DoesNotContain("FailedGetResourceMetric", agent.Output);
+        // One API client for the agent: the Scaler says it uses the agent's connection and builds none of its own.
+        var apiLines = agent.Output.Split('\n').Where(l => l.Contains("Kubernetes API", StringComparison.Ordinal) && l.Contains("(from ", StringComparison.Ordinal)).ToList();
+        Assert.True(apiLines.Count == 1 && apiLines[0].Contains("the agent's client", StringComparison.Ordinal), string.Join('\n', apiLines));
     }
 
     [Fact]
@@ -139,6 +142,11 @@ public sealed class RunAgentStandInTests : IAsyncLifetime
         _rig.ExtraOutput = () => string.Join('\n', log.Lines.Select(l => $"{l.Level}: {l.Message}"));
         try
         {
+            // One kubeconfig read, one client: the Scaler talks through the cluster view's connection.
+            var connection = host.Services.GetRequiredService<Agent.KubernetesConnection>();
+            Assert.NotNull(connection.Rest);
+            Assert.Same(connection.Rest, host.Services.GetRequiredService<EdgeScaler.Scaler.ScalerRuntime>().Rest);
+
             // The controller has decided for shop/web (1 replica, cool, no load) and the panel has opened its lines.
             var status = host.Services.GetRequiredService<EdgeScaler.Core.Agent.IAgentStatusSource>();
             await WaitUntil(null, () => status.Current.Decisions.Any(d => d.Hpa.ToString() == "shop/web") && driver.IsOpen(5),

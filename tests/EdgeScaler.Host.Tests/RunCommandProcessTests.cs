@@ -1,6 +1,7 @@
 namespace EdgeScaler.Host.Tests;
 
 using System.Diagnostics;
+using EdgeScaler.TestKit;
 
 /// <summary>`edgescaler run` as a real process, with a real NOTIFY_SOCKET in systemd's place, on board fixtures.</summary>
 [Collection(SerialCollection.Name)]

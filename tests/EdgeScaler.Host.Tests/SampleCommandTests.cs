@@ -2,27 +2,13 @@ namespace EdgeScaler.Host.Tests;
 
 using System.Text.Json;
 using EdgeScaler.Host.Cli;
+using static EdgeScaler.Host.Tests.InProcessCli;
+using EdgeScaler.TestKit;
 
 /// <summary>`edgescaler sample` end to end: against the bundled board fixtures (real files in the kernel's layouts) and this machine.</summary>
 public class SampleCommandTests
 {
-    private static readonly string Repo = FindRepo();
-
-    private static string FindRepo()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeScaler.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repo root not found");
-    }
-
-    private static string Fixture(string board) => Path.Combine(Repo, "boards", board, "fixture");
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] argv)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        var code = await CommandLine.RunAsync(argv, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static string Fixture(string board) => RepoPaths.Of($"boards/{board}/fixture");
 
     [Fact]
     public async Task Pi4_fixture_text_shows_board_zone_flags_and_pods()

@@ -1,17 +1,11 @@
 namespace EdgeScaler.Host.Tests;
 
 using EdgeScaler.Host.Cli;
+using static EdgeScaler.Host.Tests.InProcessCli;
 
 /// <summary>`edgescaler simulate` end to end through the CLI dispatcher.</summary>
 public class SimulateCommandTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] argv)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        var code = await CommandLine.RunAsync(argv, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     [Fact]
     public async Task Default_scenario_writes_timeline_plot_and_summary()
     {

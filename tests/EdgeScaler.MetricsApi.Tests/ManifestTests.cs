@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
+using EdgeScaler.TestKit;
 
 /// <summary>
 /// Every manifest in deploy/k3s parses as the Kubernetes object its kind names (YAML parsed by YamlDotNet, then
@@ -11,14 +12,7 @@ using k8s.Models;
 /// </summary>
 public partial class ManifestTests
 {
-    private static readonly string Dir = Path.Combine(FindRepoRoot(), "deploy", "k3s");
-
-    private static string FindRepoRoot()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "EdgeScaler.sln"))) d = d.Parent;
-        return d?.FullName ?? throw new InvalidOperationException("repo root not found");
-    }
+    private static readonly string Dir = RepoPaths.Of("deploy/k3s");
 
     [GeneratedRegex(@"^kind:\s*(\S+)", RegexOptions.Multiline)]
     private static partial Regex KindLine();

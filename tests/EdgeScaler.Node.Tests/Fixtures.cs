@@ -2,19 +2,13 @@ namespace EdgeScaler.Node.Tests;
 
 using EdgeScaler.Node.Boards;
 using EdgeScaler.Node.IO;
+using EdgeScaler.TestKit;
 
 /// <summary>The bundled board fixture trees (boards/&lt;id&gt;/fixture) and writable copies of them.</summary>
 public static class Fixtures
 {
-    public static readonly string Repo = FindRepo();
+    public static readonly string Repo = RepoPaths.Root;
     public static readonly DateTimeOffset T0 = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
-
-    private static string FindRepo()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeScaler.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repo root not found");
-    }
 
     public static string Board(string id) => Path.Combine(Repo, "boards", id, "fixture");
 

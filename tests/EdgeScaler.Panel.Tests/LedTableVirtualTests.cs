@@ -10,6 +10,7 @@ using EdgeScaler.Panel.Leds;
 using EdgeScaler.Panel.Virtual;
 using EdgeScaler.Panel.Wiring;
 using Microsoft.Extensions.Time.Testing;
+using EdgeScaler.TestKit;
 
 /// <summary>
 /// The LED table in docs/panel.md is the test table: every row is parsed, turned into an AgentStatus, and
@@ -26,9 +27,7 @@ public class LedTableVirtualTests
 
     private static List<Row> ReadTable()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeScaler.sln"))) dir = dir.Parent;
-        var text = File.ReadAllText(Path.Combine(dir!.FullName, "docs", "panel.md"));
+        var text = File.ReadAllText(RepoPaths.Of("docs/panel.md"));
         var start = text.IndexOf("<!-- led-table -->", StringComparison.Ordinal);
         var end = text.IndexOf("<!-- /led-table -->", StringComparison.Ordinal);
         var rows = new List<Row>();

@@ -4,6 +4,7 @@ using System.Device.Gpio;
 using EdgeScaler.Panel.Hardware;
 using EdgeScaler.Panel.Input;
 using EdgeScaler.Panel.Wiring;
+using EdgeScaler.TestKit;
 
 public class WiringTests
 {
@@ -150,17 +151,10 @@ public class PanelOptionsValidationTests
 
 public class BoardPanelDefaultsTests
 {
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeScaler.sln"))) dir = dir.Parent;
-        return dir!.FullName;
-    }
-
     [Fact]
     public void Every_board_profile_with_a_panel_section_resolves_to_complete_wiring()
     {
-        var profiles = Directory.GetFiles(Path.Combine(RepoRoot(), "boards"), "profile.json", SearchOption.AllDirectories);
+        var profiles = Directory.GetFiles(RepoPaths.Of("boards"), "profile.json", SearchOption.AllDirectories);
         var withPanel = 0;
         foreach (var file in profiles)
         {

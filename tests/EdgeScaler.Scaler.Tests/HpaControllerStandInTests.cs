@@ -290,4 +290,35 @@ public sealed class HpaControllerStandInTests
         await agent.PassAsync();
         Assert.Single(h.Api.RequestsTo("PUT", "/horizontalpodautoscalers/web/status"));
     }
+
+    [Fact]
+    public async Task StandIn_TwoHpasOnOneDeployment_AreAmbiguous_UntilOneIsDeleted()
+    {
+        await using var h = await ScalerStandInHarness.StartAsync();
+        h.SeedDeployment("web", 2);
+        h.SeedPods("web", 2, cpuMilli: 50);
+        h.SeedDeployment("api", 2);
+        h.SeedPods("api", 2, cpuMilli: 50);
+        h.SeedHpa("web-a", 1, 10, cpuPercent: 50, target: "web");
+        h.SeedHpa("web-b", 1, 10, cpuPercent: 50, target: "web");
+        h.SeedHpa("api", 1, 10, cpuPercent: 50);
+        var agent = await h.StartAgentAsync("node-a");
+        await agent.PassAsync();
+        await agent.PassAsync(); // the second pass knows every HPA's selector
+
+        foreach (var name in new[] { "web-a", "web-b" })
+        {
+            var active = h.Condition(name, "ScalingActive")!;
+            Assert.Equal(("False", "AmbiguousSelector"), (active.Status, active.Reason));
+            var other = name == "web-a" ? "web-b" : "web-a";
+            Assert.Equal($"pods by selector app=web are controlled by multiple HPAs: [{{{name} default}} {{{other} default}}]", active.Message);
+        }
+        Assert.Equal("ValidMetricFound", h.Condition("api", "ScalingActive")!.Reason);
+        Assert.Equal(2, h.Replicas("web"));
+
+        Assert.True(h.Api.Remove("autoscaling/v2", "horizontalpodautoscalers", "default", "web-b"));
+        await agent.PassAsync();
+        await agent.PassAsync();
+        Assert.Equal("ValidMetricFound", h.Condition("web-a", "ScalingActive")!.Reason);
+    }
 }

@@ -3,6 +3,7 @@ namespace EdgeScaler.Simulation.Tests;
 using EdgeScaler.Simulation.Model;
 using EdgeScaler.Simulation.Scenarios;
 using EdgeScaler.Simulation.Thermal;
+using EdgeScaler.TestKit;
 
 public class ScenarioParserTests
 {
@@ -22,7 +23,7 @@ public class ScenarioParserTests
     [Fact]
     public void Built_in_scenarios_are_the_files_in_boards_scenarios()
     {
-        var dir = Path.Combine(RepoRoot(), "boards", "scenarios");
+        var dir = RepoPaths.Of("boards/scenarios");
         var files = Directory.GetFiles(dir, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(files, ScenarioLibrary.Names);
         foreach (var f in Directory.GetFiles(dir, "*.json")) ScenarioParser.Load(f);
@@ -164,11 +165,4 @@ public class ScenarioParserTests
       ]
     }
     """;
-
-    internal static string RepoRoot()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "EdgeScaler.sln"))) d = d.Parent;
-        return d?.FullName ?? throw new InvalidOperationException("repo root not found");
-    }
 }

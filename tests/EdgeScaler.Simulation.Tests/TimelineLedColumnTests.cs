@@ -5,6 +5,7 @@ using EdgeScaler.Core.Scaling;
 using EdgeScaler.Simulation.Engine;
 using EdgeScaler.Simulation.Output;
 using EdgeScaler.Simulation.Scenarios;
+using EdgeScaler.TestKit;
 
 /// <summary>
 /// timeline.csv's led_green/led_amber/led_red columns against the LED table in docs/panel.md: every row whose state
@@ -17,9 +18,7 @@ public class TimelineLedColumnTests
     /// <summary>docs/panel.md's rows that a simulation can be in, keyed by (thermal, scaling, target pinned).</summary>
     private static Dictionary<(string Thermal, bool Scaling, bool Pinned), (string Green, string Amber, string Red)> DocumentedTable()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeScaler.sln"))) dir = dir.Parent;
-        var text = File.ReadAllText(Path.Combine(dir!.FullName, "docs", "panel.md"));
+        var text = File.ReadAllText(RepoPaths.Of("docs/panel.md"));
         var table = text[text.IndexOf("<!-- led-table -->", StringComparison.Ordinal)..text.IndexOf("<!-- /led-table -->", StringComparison.Ordinal)];
         var rows = new Dictionary<(string, bool, bool), (string, string, string)>();
         foreach (var line in table.Split('\n').Skip(3))

@@ -54,10 +54,6 @@ public sealed partial class AgentRig : IAsyncDisposable
     public string HostRoot { get; }
     public string KubeconfigPath { get; }
 
-    /// <summary>The pod cgroup slice and container scopes of web-0 (the fixture's own pod).</summary>
-    public string PodSlice => _pods[0].Slice;
-    public IReadOnlyList<string> ContainerScopes => _pods[0].Scopes;
-
     /// <summary>Extra log output to add to a timeout message (an in-process agent's log, say).</summary>
     public Func<string> ExtraOutput { get; set; } = () => "";
 

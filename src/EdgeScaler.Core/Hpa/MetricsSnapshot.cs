@@ -40,6 +40,11 @@ public sealed class HpaMetricsSnapshot : IHpaMetricsSource
 {
     private static readonly TimeSpan DefaultCustomMetricWindow = TimeSpan.FromMinutes(1);
 
+    // Shared empty defaults: most HPAs have only resource metrics, and a snapshot is built per HPA per pass.
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<CustomMetricValue>> NoCustom = new Dictionary<string, IReadOnlyList<CustomMetricValue>>();
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<ExternalMetricValue>> NoExternal = new Dictionary<string, IReadOnlyList<ExternalMetricValue>>();
+    private static readonly IReadOnlyDictionary<string, string> NoErrors = new Dictionary<string, string>();
+
     /// <summary>PodMetrics for the HPA's pods; null when the resource metrics API gave nothing (see <see cref="PodMetricsError"/>).</summary>
     public IReadOnlyList<PodUsageSample>? PodMetrics { get; init; }
 
@@ -47,13 +52,13 @@ public sealed class HpaMetricsSnapshot : IHpaMetricsSource
     public string? PodMetricsError { get; init; }
 
     /// <summary>custom.metrics.k8s.io lists by metric name.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<CustomMetricValue>> Custom { get; init; } = new Dictionary<string, IReadOnlyList<CustomMetricValue>>();
+    public IReadOnlyDictionary<string, IReadOnlyList<CustomMetricValue>> Custom { get; init; } = NoCustom;
 
     /// <summary>external.metrics.k8s.io lists by metric name.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<ExternalMetricValue>> External { get; init; } = new Dictionary<string, IReadOnlyList<ExternalMetricValue>>();
+    public IReadOnlyDictionary<string, IReadOnlyList<ExternalMetricValue>> External { get; init; } = NoExternal;
 
     /// <summary>Errors from the custom/external metrics APIs by metric name (e.g. "the server could not find the requested resource").</summary>
-    public IReadOnlyDictionary<string, string> Errors { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Errors { get; init; } = NoErrors;
 
     public MetricResult<PodMetricsInfo> GetResourceMetric(string resource, string? container)
     {
@@ -61,23 +66,25 @@ public sealed class HpaMetricsSnapshot : IHpaMetricsSource
             return MetricResult<PodMetricsInfo>.Fail($"unable to fetch metrics from resource metrics API: {PodMetricsError ?? "the server could not find the requested resource (get pods.metrics.k8s.io)"}");
         if (PodMetrics.Count == 0) return MetricResult<PodMetricsInfo>.Fail("no metrics returned from resource metrics API");
         var values = new Dictionary<string, PodMetric>(PodMetrics.Count, StringComparer.Ordinal);
-        foreach (var pod in PodMetrics)
+        for (var p = 0; p < PodMetrics.Count; p++) // index loops: no enumerator boxed per pod on the reconcile hot path
         {
+            var pod = PodMetrics[p];
             if (string.IsNullOrEmpty(container))
             {
                 long sum = 0;
                 var missing = pod.Containers.Count == 0;
-                foreach (var c in pod.Containers)
+                for (var i = 0; i < pod.Containers.Count; i++)
                 {
-                    if (!c.TryGetMilli(resource, out var milli)) { missing = true; break; }
+                    if (!pod.Containers[i].TryGetMilli(resource, out var milli)) { missing = true; break; }
                     sum += milli;
                 }
                 if (!missing) values[pod.PodName] = new PodMetric(sum, pod.Timestamp, pod.Window);
             }
             else
             {
-                foreach (var c in pod.Containers)
+                for (var i = 0; i < pod.Containers.Count; i++)
                 {
+                    var c = pod.Containers[i];
                     if (c.Name == container && c.TryGetMilli(resource, out var milli))
                     {
                         values[pod.PodName] = new PodMetric(milli, pod.Timestamp, pod.Window);

@@ -10,8 +10,16 @@ public static class PodGrouping
 {
     public sealed class Groups
     {
+        public Groups()
+            : this(0)
+        {
+        }
+
+        /// <summary>Room for <paramref name="expectedReady"/> ready pods up front (most pods are), so the list does not regrow.</summary>
+        public Groups(int expectedReady) => Ready = new List<string>(expectedReady);
+
         public int ReadyCount;
-        public List<string> Ready { get; } = [];
+        public List<string> Ready { get; }
         public List<string> Unready { get; } = [];
         public List<string> Missing { get; } = [];
         public List<string> Ignored { get; } = [];
@@ -27,9 +35,10 @@ public static class PodGrouping
         TimeSpan delayOfInitialReadinessStatus,
         DateTimeOffset now)
     {
-        var g = new Groups();
-        foreach (var pod in pods)
+        var g = new Groups(pods.Count);
+        for (var i = 0; i < pods.Count; i++)
         {
+            var pod = pods[i];
             if (pod.Deleting || pod.Phase == PodPhase.Failed) { g.Ignored.Add(pod.Name); continue; }
             if (pod.Phase == PodPhase.Pending) { g.Unready.Add(pod.Name); continue; }
             if (!metrics.TryGetValue(pod.Name, out var metric)) { g.Missing.Add(pod.Name); continue; }

@@ -9,8 +9,9 @@ public static class PodRequests
     public static MetricResult<Dictionary<string, long>> Calculate(IReadOnlyList<PodInfo> pods, string? container, string resource, bool podLevelResources)
     {
         var requests = new Dictionary<string, long>(pods.Count, StringComparer.Ordinal);
-        foreach (var pod in pods)
+        for (var p = 0; p < pods.Count; p++) // index loops: no enumerator boxed per pod on the reconcile hot path
         {
+            var pod = pods[p];
             if (podLevelResources && string.IsNullOrEmpty(container) && pod.PodRequests is { } podLevel && podLevel.TryGetValue(resource, out var podRequest))
             {
                 requests[pod.Name] = podRequest.MilliValue();
@@ -18,8 +19,9 @@ public static class PodRequests
             }
             long sum = 0;
             var found = false;
-            foreach (var c in pod.Containers)
+            for (var i = 0; i < pod.Containers.Count; i++)
             {
+                var c = pod.Containers[i];
                 if (!string.IsNullOrEmpty(container) && c.Name != container) continue;
                 found = true;
                 if (!c.Requests.TryGetValue(resource, out var q))

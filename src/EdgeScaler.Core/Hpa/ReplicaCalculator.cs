@@ -17,8 +17,8 @@ public sealed class ReplicaCalculator(IReadOnlyList<PodInfo> pods, Tolerances to
     {
         if (!fetched.Ok) return Fail($"unable to get metrics for resource {resource}: {fetched.Error}");
         if (pods.Count == 0) return Fail(NoPods);
-        var metrics = new Dictionary<string, PodMetric>(fetched.Value!.Values, StringComparer.Ordinal);
-        var groups = PodGrouping.Group(pods, metrics, resource, settings.CpuInitialization, settings.ReadinessDelay, now);
+        var groups = PodGrouping.Group(pods, fetched.Value!.Values, resource, settings.CpuInitialization, settings.ReadinessDelay, now);
+        var metrics = Working(fetched.Value.Values, groups);
         foreach (var p in groups.Ignored) metrics.Remove(p);
         foreach (var p in groups.Unready) metrics.Remove(p);
         if (metrics.Count == 0) return Fail(NoReadyMetrics, groups);
@@ -83,8 +83,8 @@ public sealed class ReplicaCalculator(IReadOnlyList<PodInfo> pods, Tolerances to
     private MetricResult<Outcome> PlainMetric(int currentReplicas, long targetUsage, string resource, PodMetricsInfo fetched)
     {
         if (pods.Count == 0) return Fail(NoPods);
-        var metrics = new Dictionary<string, PodMetric>(fetched.Values, StringComparer.Ordinal);
-        var groups = PodGrouping.Group(pods, metrics, resource, settings.CpuInitialization, settings.ReadinessDelay, now);
+        var groups = PodGrouping.Group(pods, fetched.Values, resource, settings.CpuInitialization, settings.ReadinessDelay, now);
+        var metrics = Working(fetched.Values, groups);
         foreach (var p in groups.Ignored) metrics.Remove(p);
         foreach (var p in groups.Unready) metrics.Remove(p);
         if (metrics.Count == 0) return Fail(NoReadyMetrics, groups);
@@ -140,6 +140,17 @@ public sealed class ReplicaCalculator(IReadOnlyList<PodInfo> pods, Tolerances to
         // Upstream divides by status.replicas even when it is 0; we report the total rather than an undefined cast.
         var average = statusReplicas == 0 ? usage : (long)Math.Ceiling((double)usage / statusReplicas);
         return new Outcome(replicas, average, null, timestamp, null);
+    }
+
+    /// <summary>
+    /// The per-pod values the calculation works on. Only ignored, unready and missing pods make it remove or fill in
+    /// entries; without any, it only reads, so the fetched dictionary is used as it is instead of copied (one copy
+    /// per HPA per pass saved). With any, it gets its own copy: the fetched values are the caller's.
+    /// </summary>
+    private static Dictionary<string, PodMetric> Working(IReadOnlyDictionary<string, PodMetric> fetched, PodGrouping.Groups groups)
+    {
+        var changes = groups.Ignored.Count > 0 || groups.Unready.Count > 0 || groups.Missing.Count > 0;
+        return !changes && fetched is Dictionary<string, PodMetric> readOnly ? readOnly : new Dictionary<string, PodMetric>(fetched, StringComparer.Ordinal);
     }
 
     /// <summary>GetResourceUtilizationRatio: only pods with a request count; percent is truncated int64 math.</summary>

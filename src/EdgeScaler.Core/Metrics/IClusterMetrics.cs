@@ -10,7 +10,12 @@ public interface IClusterMetrics
     /// <summary>True once there are two samples to compute rates from (readiness).</summary>
     bool HasRates { get; }
 
+    /// <summary>A snapshot: the list returned is never changed afterwards (a newer view is a new list).</summary>
     IReadOnlyList<NodeUsage> Nodes();
 
+    /// <summary>
+    /// A snapshot: the list returned is never changed afterwards (a newer view is a new list), so readers may keep
+    /// what they derived from it while the same list comes back (the Scaler's per-pass index does).
+    /// </summary>
     IReadOnlyList<PodUsage> Pods();
 }

@@ -49,12 +49,14 @@ public sealed record HostingThermal(ThermalState Worst, IReadOnlyList<string> No
     /// </summary>
     public static HostingThermal Of(IEnumerable<PodInfo> pods, IReadOnlyDictionary<string, ThermalState> nodeStates)
     {
-        var nodes = new SortedSet<string>(StringComparer.Ordinal);
+        // A list, deduplicated and sorted, not a SortedSet: an HPA's pods sit on a handful of nodes, and this runs per HPA per pass.
+        var nodes = new List<string>();
         foreach (var p in pods)
         {
             if (p.Deleting || p.Phase is PodPhase.Failed or PodPhase.Succeeded || string.IsNullOrEmpty(p.NodeName)) continue;
-            nodes.Add(p.NodeName);
+            if (!nodes.Contains(p.NodeName)) nodes.Add(p.NodeName);
         }
+        nodes.Sort(StringComparer.Ordinal);
         var worst = ThermalState.Unknown;
         var hot = new List<string>();
         foreach (var n in nodes)
@@ -63,7 +65,7 @@ public sealed record HostingThermal(ThermalState Worst, IReadOnlyList<string> No
             if (s > worst) worst = s;
             if (s >= ThermalState.Hot) hot.Add(n);
         }
-        return new HostingThermal(worst, [.. nodes], hot);
+        return new HostingThermal(worst, nodes, hot);
     }
 }
 

@@ -33,7 +33,7 @@ public static class StatusMapper
     /// <summary>upstream's setCondition: replace by type; keep lastTransitionTime when the status did not change.</summary>
     public static void SetCondition(IList<V2HorizontalPodAutoscalerCondition> conditions, HpaCondition c, DateTime nowUtc)
     {
-        var status = c.Status.ToString();
+        var status = StatusText(c.Status);
         var existing = -1;
         for (var i = 0; i < conditions.Count && existing < 0; i++)
             if (conditions[i].Type == c.Type) existing = i;
@@ -41,6 +41,14 @@ public static class StatusMapper
         var updated = new V2HorizontalPodAutoscalerCondition { Type = c.Type, Status = status, Reason = c.Reason, Message = c.Message, LastTransitionTime = transition };
         if (existing >= 0) conditions[existing] = updated; else conditions.Add(updated);
     }
+
+    /// <summary>The condition status as the API spells it (the enum's names; no boxing, no formatting per condition).</summary>
+    private static string StatusText(ConditionStatus status) => status switch
+    {
+        ConditionStatus.True => "True",
+        ConditionStatus.False => "False",
+        _ => "Unknown",
+    };
 
     public static V2MetricStatus ToMetricStatus(MetricOutcome m)
     {

@@ -46,6 +46,12 @@ public sealed class Informer<T, TList>
         lock (_lock) return [.. _items.Values];
     }
 
+    /// <summary>Appends every cached object to <paramref name="into"/> (a reader's reused buffer; no snapshot array).</summary>
+    public void CopyTo(List<T> into)
+    {
+        lock (_lock) into.AddRange(_items.Values);
+    }
+
     public T? Get(string ns, string name)
     {
         lock (_lock) return _items.GetValueOrDefault((ns, name));

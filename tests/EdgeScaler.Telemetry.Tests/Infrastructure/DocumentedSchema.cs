@@ -2,6 +2,7 @@ namespace EdgeScaler.Telemetry.Tests.Infrastructure;
 
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EdgeScaler.TestKit;
 
 /// <summary>
 /// Checks a real payload against the example documented in docs/mqtt.md, so docs and code cannot drift apart.
@@ -58,7 +59,7 @@ public static partial class DocumentedSchema
 
     private static Dictionary<string, (JsonElement, string[])> Load()
     {
-        var doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "mqtt.md"));
+        var doc = File.ReadAllText(RepoPaths.Of("docs/mqtt.md"));
         var result = new Dictionary<string, (JsonElement, string[])>();
         foreach (Match m in Marker().Matches(doc))
         {
@@ -66,13 +67,6 @@ public static partial class DocumentedSchema
             result[m.Groups["name"].Value] = (JsonDocument.Parse(m.Groups["json"].Value).RootElement.Clone(), required);
         }
         return result;
-    }
-
-    public static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "EdgeScaler.sln"))) return d.FullName;
-        throw new InvalidOperationException("repo root (EdgeScaler.sln) not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"<!-- schema: (?<name>[a-z0-9-]+)(?: required: (?<req>[a-z0-9_,]+))? -->\s*```json\s*\n(?<json>.*?)\n```", RegexOptions.Singleline)]

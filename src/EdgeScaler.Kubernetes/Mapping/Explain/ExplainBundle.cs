@@ -15,6 +15,9 @@ public sealed record ExplainNode(string Name, double? TemperatureCelsius, Therma
 /// <summary>Everything `edgescaler explain` needs, parsed: the algorithm input plus nodes and an override.</summary>
 public sealed record ExplainRequest(HpaInput Input, IReadOnlyList<ExplainNode> Nodes, ActiveOverride? Override)
 {
+    /// <summary>Why the HPA's override annotations were ignored (the controller logs the same and ignores them too).</summary>
+    public string? OverrideWarning { get; init; }
+
     public IReadOnlyDictionary<string, ThermalState> NodeStates => Nodes.ToDictionary(n => n.Name, n => n.State, StringComparer.Ordinal);
 }
 
@@ -67,10 +70,11 @@ public static class ExplainBundle
             var nodes = Optional(root, "nodes") is { } n ? Nodes(n) : [];
             // An "override" field (even null) says what to assume; without it, the HPA's own annotations are read
             // exactly as the controller reads them (a malformed annotation is ignored, as the controller does).
-            var active = root.TryGetProperty("override", out var o) ? Override(o, now) : OverrideAnnotations.Parse(hpa.Annotations, out _);
+            string? overrideWarning = null;
+            var active = root.TryGetProperty("override", out var o) ? Override(o, now) : OverrideAnnotations.Parse(hpa.Annotations, out overrideWarning);
 
             var input = new HpaInput(hpa, scale, pods, metrics, history, now) { Settings = settings };
-            return new ExplainRequest(input, nodes, active);
+            return new ExplainRequest(input, nodes, active) { OverrideWarning = overrideWarning };
         }
     }
 

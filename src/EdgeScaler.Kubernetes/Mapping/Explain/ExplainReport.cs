@@ -140,6 +140,7 @@ public static class ExplainReport
         if (o.PolicyWarning is { } warning) sb.AppendLine(CultureInfo.InvariantCulture, $"warning: {warning}");
         sb.AppendLine(o.Override is { } ov ? $"override: {ov.Reason} → {ov.Allowed}"
             : request.Override is not null ? "override: expired, not applied" : "override: none");
+        if (request.OverrideWarning is { } ignored) sb.AppendLine(CultureInfo.InvariantCulture, $"warning: override annotations ignored: {ignored}");
         var last = o.IsRescale
             ? $"desired: {o.DesiredReplicas} — would scale {hpa.CurrentReplicas} → {o.DesiredReplicas} ({(o.Decision.Reason.Length > 0 ? o.Decision.Reason : "no reason, as upstream: only the stabilization window moved the count")})"
             : $"desired: {o.DesiredReplicas} — no change ({o.Decision.Reason})";

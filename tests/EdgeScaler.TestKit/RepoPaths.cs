@@ -1,7 +1,7 @@
-namespace EdgeScaler.Host.Tests;
+namespace EdgeScaler.TestKit;
 
-/// <summary>Finds files in the repository checkout the tests run from.</summary>
-internal static class RepoPaths
+/// <summary>Finds files in the repository checkout the tests run from (the folder holding EdgeScaler.sln).</summary>
+public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
