@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EdgeScaler.Simulation.Scenarios;
+using static EdgeScaler.Simulation.Tests.SimulationWait;
 
 /// <summary>
 /// The real metrics API serves the simulated cluster while the simulation runs, and a real kubectl reads it
@@ -82,17 +83,6 @@ public partial class MetricsApiDuringSimulationTests
         if (!p.WaitForExit(30_000)) { p.Kill(true); throw new TimeoutException("kubectl did not answer in 30 s"); }
         Assert.True(p.ExitCode == 0, $"kubectl failed ({p.ExitCode}): {stderr}");
         return stdout.Result;
-    }
-
-    private static async Task<string> WaitFor(Func<string?> probe, Task run)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (probe() is { } v) return v;
-            if (run.IsCompleted) { await run; throw new InvalidOperationException("the simulation ended before the condition held"); }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("condition not met in 30 s");
     }
 
     [GeneratedRegex(@"metrics API: (https://127\.0\.0\.1:[0-9]+)")]

@@ -3,6 +3,7 @@ namespace EdgeScaler.Simulation.Tests;
 using System.Text.RegularExpressions;
 using EdgeScaler.Simulation.Scenarios;
 using EdgeScaler.TestKit;
+using static EdgeScaler.Simulation.Tests.SimulationWait;
 
 /// <summary>
 /// MQTT telemetry of a running simulation, watched with the real mosquitto clients: the embedded broker by default, an
@@ -168,17 +169,6 @@ public partial class MqttDuringSimulationTests
         [.. seen.Where(m => m.Topic == $"{Prefix}/events" && Str(m, "type") == "scale" && Int(m, "from") != Int(m, "to"))
             .DistinctBy(m => m.Json.GetProperty("seq").GetInt64()).OrderBy(m => m.Json.GetProperty("seq").GetInt64())
             .Select(m => (Int(m, "from")!.Value, Int(m, "to")!.Value))];
-
-    private static async Task<string> WaitFor(Func<string?> probe, Task run)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (probe() is { } v) return v;
-            if (run.IsCompleted) { await run; throw new InvalidOperationException("the simulation ended before the condition held"); }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("condition not met in 30 s");
-    }
 
     [GeneratedRegex(@"MQTT: mqtt://127\.0\.0\.1:([0-9]+) \(embedded broker\)")]
     private static partial Regex EmbeddedBroker();
