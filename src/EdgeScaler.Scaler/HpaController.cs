@@ -47,6 +47,7 @@ public sealed partial class HpaController
     private readonly Dictionary<HpaRef, (long? Generation, int AnnotationsHash)> _seenSpecs = [];
     private readonly Dictionary<HpaRef, (string Uid, HpaHistory History)> _histories = [];
     private readonly SelectorRegistry _selectors = new();
+    private readonly Dictionary<HpaRef, (UndecodableObject Object, bool EventRecorded)> _undecodable = [];
     private readonly PassContext _pass = new();
     private readonly List<V1Pod> _passPods = [];
     private readonly List<V1Pod> _matchedPods = []; // PrepareInput's buffer (passes never overlap)
@@ -94,6 +95,7 @@ public sealed partial class HpaController
         {
             var hpas = new Informer<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>(rest, KubePaths.Hpas(ns), health, time, informerLog);
             hpas.Changed += OnHpaChanged;
+            hpas.Undecodable += OnHpaUndecodable;
             _hpaInformers.Add(hpas);
             _podInformers.Add(new Informer<V1Pod, V1PodList>(rest, KubePaths.Pods(ns), health, time, informerLog));
         }
@@ -171,9 +173,43 @@ public sealed partial class HpaController
         foreach (var i in _podInformers) await i.WaitForSyncAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>An HPA the informer left out because it does not decode: a Warning event on it at the next pass (by the leader).</summary>
+    private void OnHpaUndecodable(UndecodableObject bad)
+    {
+        lock (_undecodable) _undecodable[new HpaRef(bad.Namespace, bad.Name)] = (bad, false);
+    }
+
+    private async Task ReportUndecodableAsync(CancellationToken ct)
+    {
+        List<UndecodableObject> due = [];
+        lock (_undecodable)
+            foreach (var (_, entry) in _undecodable)
+                if (!entry.EventRecorded) due.Add(entry.Object);
+        foreach (var bad in due)
+        {
+            var involved = new V1ObjectReference
+            {
+                Kind = "HorizontalPodAutoscaler",
+                ApiVersion = "autoscaling/v2",
+                Name = bad.Name,
+                NamespaceProperty = bad.Namespace,
+                Uid = bad.Uid,
+                ResourceVersion = bad.ResourceVersion,
+            };
+            await _events.RecordAsync(involved, "Warning", InvalidSpecReason, $"the HPA could not be read, so it is not scaled: {bad.Error}", ct).ConfigureAwait(false);
+            lock (_undecodable)
+            {
+                var key = new HpaRef(bad.Namespace, bad.Name);
+                if (_undecodable.TryGetValue(key, out var entry) && ReferenceEquals(entry.Object, bad)) _undecodable[key] = (bad, true);
+            }
+        }
+    }
+
     private void OnHpaChanged(WatchEventType type, V2HorizontalPodAutoscaler hpa)
     {
         var key = new HpaRef(hpa.Metadata.NamespaceProperty ?? "", hpa.Metadata.Name);
+        if (type != WatchEventType.Deleted)
+            lock (_undecodable) _undecodable.Remove(key); // it decodes again
         if (type == WatchEventType.Deleted)
         {
             lock (_seenSpecs) _seenSpecs.Remove(key);
@@ -204,6 +240,7 @@ public sealed partial class HpaController
         try
         {
             if (!_historyLoaded) await LoadHistoryAsync(ct).ConfigureAwait(false);
+            await ReportUndecodableAsync(ct).ConfigureAwait(false);
             _passPods.Clear();
             foreach (var informer in _podInformers) informer.CopyTo(_passPods);
             var pass = _pass;

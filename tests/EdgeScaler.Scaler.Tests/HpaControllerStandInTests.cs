@@ -321,4 +321,48 @@ public sealed class HpaControllerStandInTests
         await agent.PassAsync();
         Assert.Equal("ValidMetricFound", h.Condition("web-a", "ScalingActive")!.Reason);
     }
+
+    [Fact]
+    public async Task StandIn_AnHpaThatDoesNotDecode_IsLeftOutWithOneWarning_AndTheOthersAreStillScaled()
+    {
+        await using var h = await ScalerStandInHarness.StartAsync();
+        h.SeedScaledApp("web", 2, cpuMilli: 100); // 100 % of a 50 % target: wants 4
+        h.SeedDeployment("bad", 2);
+        // A quantity KubernetesClient cannot parse (the API server would have refused it; a hand-fed object).
+        h.SeedHpa("bad", 1, 10, cpuPercent: 50, extra: new JsonObject
+        {
+            ["metrics"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "Resource",
+                ["resource"] = new JsonObject { ["name"] = "memory", ["target"] = new JsonObject { ["type"] = "AverageValue", ["averageValue"] = "12 bogus" } },
+            }),
+        });
+        var agent = await h.StartAgentAsync("node-a");
+        await agent.Elector.TryAcquireOrRenewAsync(default);
+
+        async Task PassWhenCachedAsync()
+        {
+            for (var i = 0; i < 400 && (agent.Controller.CachedHpa(new EdgeScaler.Core.Scaling.HpaRef("default", "web")) is null || agent.Controller.CachedPodCount < 2); i++) await Task.Delay(10);
+            await agent.Controller.ReconcilePassAsync(null, default);
+        }
+        await PassWhenCachedAsync();
+        await PassWhenCachedAsync();
+
+        Assert.Equal(4, h.Replicas("web")); // the list of HPAs did not fail: web was reconciled
+        Assert.Null(agent.Controller.CachedHpa(new EdgeScaler.Core.Scaling.HpaRef("default", "bad")));
+        Assert.Equal(2, h.Replicas("bad"));
+        var line = Assert.Single(h.Logs.LinesContaining("Leaving out default/bad"));
+        Assert.Contains("does not decode", line.Message);
+        var warning = Assert.Single(h.Events(), e => e.InvolvedObject.Name == "bad");
+        Assert.Equal(("Warning", HpaController.InvalidSpecReason), (warning.Type, warning.Reason));
+        Assert.StartsWith("the HPA could not be read, so it is not scaled: ", warning.Message);
+        Assert.Equal(1, warning.Count ?? 1); // once, not once per pass
+        Assert.Contains("12 bog", warning.Message); // the client's reason names the value
+
+        // Fixed by hand: the watch brings it back and it is scaled like any other.
+        h.Api.Mutate("autoscaling/v2", "horizontalpodautoscalers", "default", "bad",
+            hpa => hpa["spec"]!["metrics"]![0]!["resource"]!["target"]!["averageValue"] = "12Mi");
+        for (var i = 0; i < 400 && agent.Controller.CachedHpa(new EdgeScaler.Core.Scaling.HpaRef("default", "bad")) is null; i++) await Task.Delay(10);
+        Assert.NotNull(agent.Controller.CachedHpa(new EdgeScaler.Core.Scaling.HpaRef("default", "bad")));
+    }
 }

@@ -8,6 +8,8 @@ using Microsoft.Extensions.Logging;
 /// A list+watch cache of one resource in one namespace (or all), like client-go's informer: list, then watch from
 /// the list's resourceVersion, resume the watch where it ended, relist on 410 Expired, back off while the API is
 /// unreachable. <see cref="Changed"/> fires for every add/update/delete (also the ones a relist reveals).
+/// An object that does not decode is left out of the cache (as if deleted: its current state cannot be read) with one
+/// warning per version and <see cref="Undecodable"/>; the other objects are unaffected.
 /// </summary>
 public sealed class Informer<T, TList>
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -35,6 +37,11 @@ public sealed class Informer<T, TList>
     public int WatchTimeoutSeconds { get; init; } = 300;
 
     public event Action<WatchEventType, T>? Changed;
+
+    /// <summary>An object was left out because it does not decode (raised once per object version).</summary>
+    public event Action<UndecodableObject>? Undecodable;
+
+    private readonly Dictionary<(string Ns, string Name), string?> _reported = [];
 
     public bool HasSynced => _synced.Task.IsCompleted;
 
@@ -66,9 +73,9 @@ public sealed class Informer<T, TList>
             {
                 if (resourceVersion is null)
                 {
-                    var list = await _rest.GetAsync<TList>(_collection, ct).ConfigureAwait(false);
-                    resourceVersion = (list as IMetadata<V1ListMeta>)?.Metadata?.ResourceVersion;
-                    Replace(list.Items ?? []);
+                    var list = await _rest.ListAsync<T>(_collection, ct).ConfigureAwait(false);
+                    resourceVersion = list.ResourceVersion;
+                    Replace(list.Items, list.Undecodable);
                     _health.ReportSuccess();
                     _synced.TrySetResult();
                 }
@@ -76,7 +83,8 @@ public sealed class Informer<T, TList>
                 {
                     _health.ReportSuccess();
                     if (e.ResourceVersion is not null) resourceVersion = e.ResourceVersion;
-                    if (e.Object is { } obj) Apply(e.Type, obj);
+                    if (e.Undecodable is { } bad) LeaveOut(e.Type, bad);
+                    else if (e.Object is { } obj) Apply(e.Type, obj);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -109,8 +117,9 @@ public sealed class Informer<T, TList>
 
     private static (string, string) KeyOf(T obj) => (obj.Metadata?.NamespaceProperty ?? "", obj.Metadata?.Name ?? "");
 
-    private void Replace(IList<T> items)
+    private void Replace(IReadOnlyList<T> items, IReadOnlyList<UndecodableObject> undecodable)
     {
+        foreach (var bad in undecodable) Report(bad);
         var next = new Dictionary<(string, string), T>(items.Count);
         foreach (var item in items) next[KeyOf(item)] = item;
         List<(WatchEventType, T)> changes = [];
@@ -124,6 +133,7 @@ public sealed class Informer<T, TList>
                 else if (old.Metadata?.ResourceVersion != item.Metadata?.ResourceVersion) changes.Add((WatchEventType.Modified, item));
             }
             _items = next;
+            foreach (var key in next.Keys) _reported.Remove(key); // decodes again: a later failure is news
         }
         foreach (var (type, item) in changes) Changed?.Invoke(type, item);
     }
@@ -134,7 +144,32 @@ public sealed class Informer<T, TList>
         {
             if (type == WatchEventType.Deleted) _items.Remove(KeyOf(obj));
             else _items[KeyOf(obj)] = obj;
+            _reported.Remove(KeyOf(obj));
         }
         Changed?.Invoke(type, obj);
+    }
+
+    /// <summary>A watched object no longer decodes: out of the cache (its current state is unknown), reported once.</summary>
+    private void LeaveOut(WatchEventType type, UndecodableObject bad)
+    {
+        T? old;
+        lock (_lock)
+        {
+            _items.Remove((bad.Namespace, bad.Name), out old);
+            if (type == WatchEventType.Deleted) _reported.Remove((bad.Namespace, bad.Name));
+        }
+        if (type != WatchEventType.Deleted) Report(bad); // a deleted object is gone either way
+        if (old is not null) Changed?.Invoke(WatchEventType.Deleted, old);
+    }
+
+    private void Report(UndecodableObject bad)
+    {
+        lock (_lock)
+        {
+            if (_reported.TryGetValue((bad.Namespace, bad.Name), out var rv) && rv == bad.ResourceVersion) return;
+            _reported[(bad.Namespace, bad.Name)] = bad.ResourceVersion;
+        }
+        _log.LogWarning("Leaving out {Object} from {Collection}: it does not decode: {Error}", bad, _collection, bad.Error);
+        Undecodable?.Invoke(bad);
     }
 }

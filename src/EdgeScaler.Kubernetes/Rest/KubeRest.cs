@@ -57,6 +57,31 @@ public sealed class KubeRest : IDisposable
         return await ReadAsync<T>(response, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// GET a list, decoding its items one by one: an item that does not decode (a value the client's models reject)
+    /// is reported in <see cref="DecodedList{T}.Undecodable"/> instead of failing the whole list.
+    /// </summary>
+    public async Task<DecodedList<T>> ListAsync<T>(string collectionPath, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, collectionPath, null, null, ct).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct).ConfigureAwait(false);
+        var root = doc.RootElement;
+        var rv = root.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object
+            && meta.TryGetProperty("resourceVersion", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var items = new List<T>();
+        var undecodable = new List<UndecodableObject>();
+        if (root.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in array.EnumerateArray())
+            {
+                if (UndecodableObject.TryDecode<T>(item, out var obj, out var problem)) { if (obj is not null) items.Add(obj); }
+                else undecodable.Add(problem!);
+            }
+        }
+        return new DecodedList<T>(rv, items, undecodable);
+    }
+
     /// <summary>GET returning raw JSON (for APIs without generated models: custom/external metrics, discovery).</summary>
     public async Task<JsonNode?> GetJsonAsync(string path, CancellationToken ct)
     {
@@ -104,14 +129,14 @@ public sealed class KubeRest : IDisposable
                 yield return new WatchEvent<T>(WatchEventType.Bookmark, default, rv);
                 continue;
             }
-            var parsed = KubeJson.Deserialize<T>(obj);
+            UndecodableObject.TryDecode<T>(obj, out var parsed, out var problem); // a bad object is reported, not fatal for the watch
             yield return new WatchEvent<T>(type switch
             {
                 "ADDED" => WatchEventType.Added,
                 "MODIFIED" => WatchEventType.Modified,
                 "DELETED" => WatchEventType.Deleted,
                 _ => WatchEventType.Bookmark,
-            }, parsed, rv);
+            }, parsed, rv) { Undecodable = problem };
         }
     }
 
@@ -171,4 +196,8 @@ public sealed class KubeRest : IDisposable
 public enum WatchEventType { Added, Modified, Deleted, Bookmark }
 
 /// <summary>One watch line. <see cref="Object"/> is default for bookmarks.</summary>
-public readonly record struct WatchEvent<T>(WatchEventType Type, T? Object, string? ResourceVersion);
+public readonly record struct WatchEvent<T>(WatchEventType Type, T? Object, string? ResourceVersion)
+{
+    /// <summary>Set (and <see cref="Object"/> null) when the event's object did not decode.</summary>
+    public UndecodableObject? Undecodable { get; init; }
+}
