@@ -57,12 +57,7 @@ public sealed class ReplicaCalculator(IReadOnlyList<PodInfo> pods, Tolerances to
 
         if (!UtilizationRatio(metrics, req, targetUtilization, out var newRatio, out _, out _))
             return Fail("no metrics returned matched known pods", groups);
-        if (tolerances.IsWithin(newRatio) || (ratio < 1.0 && newRatio > 1.0) || (ratio > 1.0 && newRatio < 1.0))
-            return Ok(Done(currentReplicas));
-        var newReplicas = CeilToInt(newRatio * metrics.Count);
-        if ((newRatio < 1.0 && newReplicas > currentReplicas) || (newRatio > 1.0 && newReplicas < currentReplicas))
-            return Ok(Done(currentReplicas));
-        return Ok(Done(newReplicas));
+        return Ok(Done(AfterFillIn(currentReplicas, ratio, newRatio, metrics.Count)));
     }
 
     /// <summary>GetRawResourceReplicas: a Resource/ContainerResource metric with an AverageValue target (milli-units).</summary>
@@ -107,12 +102,18 @@ public sealed class ReplicaCalculator(IReadOnlyList<PodInfo> pods, Tolerances to
             foreach (var p in groups.Unready) metrics[p] = new PodMetric(0, default, default);
 
         var (newRatio, _) = UsageRatio(metrics, targetUsage);
-        if (tolerances.IsWithin(newRatio) || (ratio < 1.0 && newRatio > 1.0) || (ratio > 1.0 && newRatio < 1.0))
-            return Ok(Done(currentReplicas));
-        var newReplicas = CeilToInt(newRatio * metrics.Count);
-        if ((newRatio < 1.0 && newReplicas > currentReplicas) || (newRatio > 1.0 && newReplicas < currentReplicas))
-            return Ok(Done(currentReplicas));
-        return Ok(Done(newReplicas));
+        return Ok(Done(AfterFillIn(currentReplicas, ratio, newRatio, metrics.Count)));
+    }
+
+    /// <summary>
+    /// The count after missing/unready pods were filled in: unchanged when the new ratio is within tolerance or the
+    /// fill-in flipped the direction, or when rounding would move against the direction (upstream's two guards).
+    /// </summary>
+    private int AfterFillIn(int currentReplicas, double ratio, double newRatio, int podCount)
+    {
+        if (tolerances.IsWithin(newRatio) || (ratio < 1.0 && newRatio > 1.0) || (ratio > 1.0 && newRatio < 1.0)) return currentReplicas;
+        var newReplicas = CeilToInt(newRatio * podCount);
+        return (newRatio < 1.0 && newReplicas > currentReplicas) || (newRatio > 1.0 && newReplicas < currentReplicas) ? currentReplicas : newReplicas;
     }
 
     /// <summary>GetObjectMetricReplicas / GetExternalMetricReplicas: a Value target; scale from zero is ceil(ratio).</summary>
