@@ -92,3 +92,50 @@ public class DebounceVirtualTests
         Assert.Equal([PanelAction.ScaleUp, PanelAction.ScaleUp], actions);
     }
 }
+
+/// <summary>A busy machine: the debouncer's timers run late (here: not at all until released), the clock moves on.</summary>
+public class DebounceLateTimerVirtualTests
+{
+    private sealed class LateTimers : TimeProvider
+    {
+        private long _ticks;
+        public void Advance(TimeSpan by) => _ticks += (long)(by.TotalSeconds * TimestampFrequency);
+        public override long TimestampFrequency => 1_000_000;
+        public override long GetTimestamp() => _ticks;
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new NeverFires();
+        private sealed class NeverFires : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public void Virtual_a_press_held_past_the_window_counts_even_when_its_timer_has_not_run()
+    {
+        var time = new LateTimers();
+        var changes = new List<bool>();
+        using var debouncer = new Debouncer(TimeSpan.FromMilliseconds(5), time, initialLevel: false, new object(), changes.Add);
+        debouncer.OnRawLevel(true);
+        time.Advance(TimeSpan.FromMilliseconds(120)); // held 120 ms; the settle timer should have fired at 5 ms
+        debouncer.OnRawLevel(false);
+        Assert.Equal([true], changes);
+        Assert.True(debouncer.Stable);
+    }
+
+    [Fact]
+    public void Virtual_an_edge_shorter_than_the_window_still_does_not_count_when_timers_are_late()
+    {
+        var time = new LateTimers();
+        var changes = new List<bool>();
+        using var debouncer = new Debouncer(TimeSpan.FromMilliseconds(5), time, initialLevel: false, new object(), changes.Add);
+        debouncer.OnRawLevel(true);
+        time.Advance(TimeSpan.FromMilliseconds(4));
+        debouncer.OnRawLevel(false);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        debouncer.OnRawLevel(false); // a repeated level (no change) after a long time: nothing to settle
+        Assert.Empty(changes);
+        Assert.False(debouncer.Stable);
+    }
+}

@@ -25,6 +25,9 @@ public sealed class KubeRest : IDisposable
     /// <summary>The API server's address, ending in '/'.</summary>
     public Uri BaseUri => _http.BaseUri;
 
+    /// <summary>The connection underneath, for readers that parse raw JSON streams themselves (not disposed by them).</summary>
+    public KubeHttp Connection => _http;
+
     /// <summary>GET a typed object; null on 404.</summary>
     public async Task<T?> GetOrNullAsync<T>(string path, CancellationToken ct) where T : class
     {

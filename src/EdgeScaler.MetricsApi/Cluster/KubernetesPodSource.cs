@@ -13,13 +13,26 @@ using k8s;
 public sealed class KubernetesPodSource : IPodSource, IDisposable
 {
     private readonly KubeHttp _http;
+    private readonly bool _ownsHttp;
     private readonly HttpMessageInvoker _transport;
     private readonly TimeSpan _watchTimeout;
 
     /// <param name="config">Cluster connection (in-cluster or kubeconfig): its TLS and credentials.</param>
     public KubernetesPodSource(KubernetesClientConfiguration config, TimeSpan? watchTimeout = null)
+        : this(KubeHttp.Create(config), watchTimeout, ownsHttp: true)
     {
-        _http = KubeHttp.Create(config);
+    }
+
+    /// <param name="http">A connection shared with the rest of the process (not disposed here).</param>
+    public KubernetesPodSource(KubeHttp http, TimeSpan? watchTimeout = null)
+        : this(http, watchTimeout, ownsHttp: false)
+    {
+    }
+
+    private KubernetesPodSource(KubeHttp http, TimeSpan? watchTimeout, bool ownsHttp)
+    {
+        _http = http;
+        _ownsHttp = ownsHttp;
         // Straight to the transport: a watch stays open for minutes, past any request timeout.
         _transport = new HttpMessageInvoker(_http.Transport, disposeHandler: false);
         _watchTimeout = watchTimeout ?? TimeSpan.FromMinutes(5);
@@ -126,6 +139,6 @@ public sealed class KubernetesPodSource : IPodSource, IDisposable
     public void Dispose()
     {
         _transport.Dispose();
-        _http.Dispose();
+        if (_ownsHttp) _http.Dispose();
     }
 }
