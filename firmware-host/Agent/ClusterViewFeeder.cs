@@ -29,9 +29,9 @@ public sealed class ClusterViewFeeder(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (kubernetes.Configuration is { } config)
+        if (kubernetes.Rest is { } rest)
         {
-            _podSource = new KubernetesPodSource(config);
+            _podSource = new KubernetesPodSource(rest.Connection);
             _inventory = new PodInventory(_podSource, store.NodeName, loggers.CreateLogger<PodInventory>(), time);
             // Never hold up start-up (and READY=1) on the API: the inventory lists in the background.
             await _inventory.StartAsync(TimeSpan.Zero, cancellationToken);

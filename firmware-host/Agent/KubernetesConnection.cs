@@ -8,7 +8,7 @@ using k8s;
 /// How this agent reaches the Kubernetes API for pod identity, peer discovery and request authentication, found once
 /// at start-up. A node without a kubeconfig still samples, publishes and serves what needs no API: the reason is kept
 /// so each area can say in one line what it cannot do. <see cref="Rest"/> is the process's shared API client (the
-/// Scaler's and the metrics API's), built on first use from the one configuration and disposed with the connection.
+/// Scaler's, the pod inventory's, peer discovery's and the metrics API's), built on first use from the one configuration and disposed with the connection.
 /// </summary>
 public sealed class KubernetesConnection : IDisposable
 {

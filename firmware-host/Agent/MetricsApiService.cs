@@ -64,9 +64,9 @@ public sealed class MetricsApiService(
         if (options.Peers.Count > 0) directories.Add(new StaticPeerDirectory(options.Peers));
         if (!string.IsNullOrEmpty(options.PeerLabelSelector))
         {
-            if (kubernetes.Configuration is { } config)
+            if (kubernetes.Rest is { } rest)
             {
-                _peerSource = new KubernetesPodSource(config);
+                _peerSource = new KubernetesPodSource(rest.Connection);
                 directories.Add(new KubernetesPeerDirectory(_peerSource, options.PeerNamespace, options.PeerLabelSelector, options.Port, store.NodeName));
             }
             else

@@ -41,8 +41,8 @@ public sealed partial class HpaController
     private readonly HistoryStore _historyStore;
     private readonly CustomMetricsClient _customMetrics;
     private readonly ScaleFightDetector _fights = new();
-    private readonly List<Informer<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>> _hpaInformers = [];
-    private readonly List<Informer<V1Pod, V1PodList>> _podInformers = [];
+    private readonly List<Informer<V2HorizontalPodAutoscaler>> _hpaInformers = [];
+    private readonly List<Informer<V1Pod>> _podInformers = [];
     private readonly Channel<HpaRef> _changed = Channel.CreateUnbounded<HpaRef>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<HpaRef, (long? Generation, int AnnotationsHash)> _seenSpecs = [];
     private readonly Dictionary<HpaRef, (string Uid, HpaHistory History)> _histories = [];
@@ -93,11 +93,11 @@ public sealed partial class HpaController
         var informerLog = logs.CreateLogger("EdgeScaler.Scaler.Informer");
         foreach (var ns in namespaces.Count == 0 ? [null] : namespaces.Cast<string?>())
         {
-            var hpas = new Informer<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>(rest, KubePaths.Hpas(ns), health, time, informerLog);
+            var hpas = new Informer<V2HorizontalPodAutoscaler>(rest, KubePaths.Hpas(ns), health, time, informerLog);
             hpas.Changed += OnHpaChanged;
             hpas.Undecodable += OnHpaUndecodable;
             _hpaInformers.Add(hpas);
-            _podInformers.Add(new Informer<V1Pod, V1PodList>(rest, KubePaths.Pods(ns), health, time, informerLog));
+            _podInformers.Add(new Informer<V1Pod>(rest, KubePaths.Pods(ns), health, time, informerLog));
         }
         _elector.LeadershipChanged += leader =>
         {

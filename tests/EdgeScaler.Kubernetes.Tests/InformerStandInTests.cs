@@ -34,7 +34,7 @@ public sealed class InformerStandInTests
         api.Seed("autoscaling/v2", "horizontalpodautoscalers", Hpa("a", 3));
         var logs = new CapturingLoggerFactory();
         var health = new ApiHealth(logs.CreateLogger<ApiHealth>(), TimeProvider.System);
-        var informer = new Informer<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>(rest, KubePaths.Hpas(null), health, TimeProvider.System, NullLogger.Instance);
+        var informer = new Informer<V2HorizontalPodAutoscaler>(rest, KubePaths.Hpas(null), health, TimeProvider.System, NullLogger.Instance);
         var seen = new ConcurrentQueue<string>();
         informer.Changed += (t, h) => seen.Enqueue($"{t}:{h.Metadata.Name}");
         using var cts = new CancellationTokenSource();
@@ -63,7 +63,7 @@ public sealed class InformerStandInTests
         api.Seed("autoscaling/v2", "horizontalpodautoscalers", Hpa("a", 3));
         var logs = new CapturingLoggerFactory();
         var health = new ApiHealth(logs.CreateLogger<ApiHealth>(), TimeProvider.System);
-        var informer = new Informer<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>(rest, KubePaths.Hpas(null), health, TimeProvider.System, NullLogger.Instance);
+        var informer = new Informer<V2HorizontalPodAutoscaler>(rest, KubePaths.Hpas(null), health, TimeProvider.System, NullLogger.Instance);
         using var cts = new CancellationTokenSource();
         var run = informer.RunAsync(cts.Token);
         await informer.WaitForSyncAsync(cts.Token);
@@ -93,7 +93,7 @@ public sealed class InformerStandInTests
         using var rest = new KubeRest(api.CreateClientConfiguration());
         api.Seed("autoscaling/v2", "horizontalpodautoscalers", Hpa("a", 3));
         var health = new ApiHealth(NullLogger<ApiHealth>.Instance, TimeProvider.System);
-        var informer = new Informer<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>(rest, KubePaths.Hpas(null), health, TimeProvider.System, NullLogger.Instance)
+        var informer = new Informer<V2HorizontalPodAutoscaler>(rest, KubePaths.Hpas(null), health, TimeProvider.System, NullLogger.Instance)
         {
             WatchTimeoutSeconds = 1,
         };

@@ -11,9 +11,8 @@ using Microsoft.Extensions.Logging;
 /// An object that does not decode is left out of the cache (as if deleted: its current state cannot be read) with one
 /// warning per version and <see cref="Undecodable"/>; the other objects are unaffected.
 /// </summary>
-public sealed class Informer<T, TList>
+public sealed class Informer<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
-    where TList : IItems<T>
 {
     private readonly KubeRest _rest;
     private readonly string _collection;

@@ -40,7 +40,6 @@ public static class KubeJson
 [JsonSerializable(typeof(V2HorizontalPodAutoscaler))]
 [JsonSerializable(typeof(V2HorizontalPodAutoscalerList))]
 [JsonSerializable(typeof(V1Pod))]
-[JsonSerializable(typeof(V1PodList))]
 [JsonSerializable(typeof(V1Scale))]
 [JsonSerializable(typeof(V1ConfigMap))]
 [JsonSerializable(typeof(Corev1Event))]
